@@ -1,0 +1,85 @@
+/*===- ln.h - C API of the ln runtime ----------------------------*- C -*-===*
+ *
+ * The C interface of libln_runtime.so: the LayerNorm host API (what the
+ * Triton tutorial's LayerNorm.forward/backward do on the host) and a generic
+ * launcher for any PTX kernel. Used by ln-run and, through ctypes, by the
+ * Python package. The library dlopens libcuda.so.1 on first use, so it loads
+ * and reports a clear error on machines without a GPU.
+ *
+ * Every function returns an ln_status; on failure ln_last_error() returns a
+ * thread-local message naming the failing call (for CUDA errors the driver
+ * call, the driver's error name and its text, and the JIT log on PTX load
+ * failures).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef LN_RUNTIME_LN_H
+#define LN_RUNTIME_LN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ln_status {
+  LN_SUCCESS = 0,
+  /* libcuda.so.1 could not be loaded, or no CUDA device is present. */
+  LN_ERROR_NO_GPU = 1,
+  /* A caller error: bad shape, null pointer, misaligned stride, ... */
+  LN_ERROR_INVALID_ARGUMENT = 2,
+  /* The CUDA driver reported an error. */
+  LN_ERROR_CUDA = 3,
+  /* A valid request this build cannot serve (e.g. N too large). */
+  LN_ERROR_UNSUPPORTED = 4,
+} ln_status;
+
+typedef enum ln_dtype {
+  LN_F16 = 0,
+  LN_BF16 = 1,
+  LN_F32 = 2,
+} ln_dtype;
+
+/* The message of the last failure on this thread ("" if none). */
+const char *ln_last_error(void);
+
+/* Loads the driver and initializes it; LN_ERROR_NO_GPU if impossible. */
+ln_status ln_init(void);
+
+/* ---------------------------------------------------------------------------
+ * LayerNorm over the last dimension of an M x N matrix whose rows are
+ * `*_row_stride` elements apart (columns are contiguous). All pointers are
+ * device pointers in the current CUDA context (the device's primary context
+ * is made current if none is). `stream` is a CUstream (NULL: the legacy
+ * default stream). Mean and rstd are float32 vectors of M elements.
+ * ------------------------------------------------------------------------ */
+
+ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
+                                int64_t N, float eps, const void *x,
+                                int64_t x_row_stride, const void *weight,
+                                const void *bias, void *y, int64_t y_row_stride,
+                                float *mean, float *rstd);
+
+/* Bytes of scratch the backward pass needs (locks, counters and the float32
+ * partial dw/db buffers) for this shape. */
+size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
+                                             int64_t N);
+
+/* dx (M x N, dx_row_stride), dw and db (N) from dy, x, weight and the
+ * forward's mean/rstd. `workspace` must hold
+ * ln_layer_norm_backward_workspace_size() bytes, 16-byte aligned; it is
+ * initialized on `stream` by this call. */
+ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
+                                 int64_t N, const void *dy,
+                                 int64_t dy_row_stride, const void *x,
+                                 int64_t x_row_stride, const void *weight,
+                                 const float *mean, const float *rstd,
+                                 void *dx, int64_t dx_row_stride, void *dw,
+                                 void *db, void *workspace);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LN_RUNTIME_LN_H */
