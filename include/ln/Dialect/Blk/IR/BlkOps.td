@@ -1,0 +1,363 @@
+//===- BlkOps.td - blk operations --------------------------*- tablegen -*-===//
+
+#ifndef LN_DIALECT_BLK_IR_BLKOPS_TD
+#define LN_DIALECT_BLK_IR_BLKOPS_TD
+
+include "ln/Dialect/Blk/IR/BlkDialect.td"
+include "ln/Dialect/Blk/IR/BlkTypes.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints and enums
+//===----------------------------------------------------------------------===//
+
+def Blk_PtrLike : AnyTypeOf<[Blk_PtrType, RankedTensorOf<[Blk_PtrType]>],
+                            "pointer or tensor of pointers">;
+def Blk_IntLike : AnyTypeOf<[I32, I64, RankedTensorOf<[I32, I64]>],
+                            "i32/i64 or tensor of them">;
+def Blk_MaskLike : AnyTypeOf<[I1, RankedTensorOf<[I1]>],
+                             "i1 or tensor of i1">;
+def Blk_Block : RankedTensorOf<[AnyType]>;
+
+def Blk_MemSemantic : I32EnumAttr<"MemSemantic",
+    "memory ordering of an atomic", [
+      I32EnumAttrCase<"relaxed", 0>, I32EnumAttrCase<"acquire", 1>,
+      I32EnumAttrCase<"release", 2>, I32EnumAttrCase<"acq_rel", 3>]> {
+  let cppNamespace = "::ln::blk";
+}
+
+def Blk_MemScope : I32EnumAttr<"MemScope",
+    "set of threads an atomic synchronizes with", [
+      I32EnumAttrCase<"cta", 0>, I32EnumAttrCase<"gpu", 1>,
+      I32EnumAttrCase<"sys", 2>]> {
+  let cppNamespace = "::ln::blk";
+}
+
+class Blk_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Blk_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Compile-time parameters and program coordinates
+//===----------------------------------------------------------------------===//
+
+def Blk_ConstexprOp : Blk_Op<"constexpr", [Pure]> {
+  let summary = "An integer bound when the kernel is specialized";
+  let description = [{
+    The counterpart of a Triton `tl.constexpr` integer argument: its value
+    is unknown in the kernel source and bound by `blk-specialize`, which
+    replaces the op with an `arith.constant`. Block sizes are written with
+    it, so that one source serves every block size.
+
+    ```mlir
+    %bs = blk.constexpr "BLOCK_SIZE" : i32
+    %cols = blk.range [%bs] : tensor<?xi32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name);
+  let results = (outs AnySignlessInteger:$result);
+  let assemblyFormat = "$name attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Blk_ProgramIdOp : Blk_Op<"program_id", [Pure]> {
+  let summary = "Index of this program instance along a grid axis";
+  let description = [{
+    Triton's `tl.program_id(axis)`. Axis 0, 1 or 2 (x, y, z of the grid).
+
+    ```mlir
+    %row = blk.program_id 0 : i32
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$axis attr-dict `:` type($result)";
+}
+
+def Blk_NumProgramsOp : Blk_Op<"num_programs", [Pure]> {
+  let summary = "Number of program instances along a grid axis";
+  let description = [{
+    Triton's `tl.num_programs(axis)`.
+
+    ```mlir
+    %n = blk.num_programs 0 : i32
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$axis attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Building blocks
+//===----------------------------------------------------------------------===//
+
+def Blk_RangeOp : Blk_Op<"range", [Pure]> {
+  let summary = "The block [start, start + size) of consecutive integers";
+  let description = [{
+    Triton's `tl.arange(start, start + size)`. The size is the (power of two)
+    length of the result; when the result type has a dynamic size, it is
+    given as an operand, usually a `blk.constexpr`.
+
+    ```mlir
+    %a = blk.range : tensor<128xi32>
+    %b = blk.range [%bs] {start = 64 : i32} : tensor<?xi32>
+    ```
+  }];
+  let arguments = (ins Optional<I32>:$dynamicSize,
+                       DefaultValuedAttr<I32Attr, "0">:$start);
+  let results = (outs 1DTensorOf<[I32]>:$result);
+  let assemblyFormat = "(`[` $dynamicSize^ `]`)? attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Blk_SplatOp : Blk_Op<"splat", [Pure]> {
+  let summary = "A block with every element equal to a scalar";
+  let description = [{
+    Broadcasts a scalar to a 1-D or 2-D block (`tl.zeros`, `tl.full`, and
+    the implicit scalar-to-block broadcasts of Triton). Dynamic dimensions
+    of the result take their sizes from the trailing operands, in order, as
+    `tensor.empty` does.
+
+    ```mlir
+    %z = blk.splat %zero : f32 -> tensor<1024xf32>
+    %t = blk.splat %zero [%bm, %bn] : f32 -> tensor<?x?xf32>
+    ```
+  }];
+  let arguments = (ins AnyType:$value, Variadic<I32>:$dynamicSizes);
+  let results = (outs Blk_Block:$result);
+  let assemblyFormat = [{
+    $value (`[` $dynamicSizes^ `]`)? attr-dict `:` type($value) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Blk_ExpandDimsOp : Blk_Op<"expand_dims", [Pure]> {
+  let summary = "Insert a dimension of size 1";
+  let description = [{
+    `x[None, :]` (axis 0) or `x[:, None]` (axis 1) of a 1-D block.
+
+    ```mlir
+    %row = blk.expand_dims %cols, 0 : tensor<128xi32> -> tensor<1x128xi32>
+    ```
+  }];
+  let arguments = (ins Blk_Block:$src, I32Attr:$axis);
+  let results = (outs Blk_Block:$result);
+  let assemblyFormat = [{
+    $src `,` $axis attr-dict `:` type($src) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Blk_BroadcastOp : Blk_Op<"broadcast", [Pure]> {
+  let summary = "Repeat a block along its dimensions of size 1";
+  let description = [{
+    Stretches every dimension of size 1 to the result's size, as Triton's
+    implicit broadcasting does. Dynamic dimensions of the result take their
+    sizes from the trailing operands, in order.
+
+    ```mlir
+    %b = blk.broadcast %row : tensor<1x128xi32> -> tensor<32x128xi32>
+    ```
+  }];
+  let arguments = (ins Blk_Block:$src, Variadic<I32>:$dynamicSizes);
+  let results = (outs Blk_Block:$result);
+  let assemblyFormat = [{
+    $src (`[` $dynamicSizes^ `]`)? attr-dict `:` type($src) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Blk_CastOp : Blk_Op<"cast", [Pure]> {
+  let summary = "Convert elements to another numeric type";
+  let description = [{
+    Triton's `x.to(dtype)`: float to float (extension or rounding to
+    nearest even), integer to float, float to integer, integer width
+    changes. Unlike `arith` casts it accepts equal types, which lets one
+    kernel source serve f32 as well as f16 once `!blk.typevar` is bound; such
+    casts fold away.
+
+    ```mlir
+    %f = blk.cast %x : tensor<1024xf16> to tensor<1024xf32>
+    ```
+  }];
+  let arguments = (ins AnyType:$src);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+def Blk_AddPtrOp : Blk_Op<"addptr", [Pure, AllTypesMatch<["ptr", "result"]>]> {
+  let summary = "Advance pointers by element offsets";
+  let description = [{
+    `ptr + offset` in units of the pointee type, elementwise when the
+    operands are blocks (of compatible shapes).
+
+    ```mlir
+    %row_ptr = blk.addptr %X, %off : !blk.ptr<f16>, i64
+    %ptrs = blk.addptr %base, %cols : tensor<1024x!blk.ptr<f16>>, tensor<1024xi32>
+    ```
+  }];
+  let arguments = (ins Blk_PtrLike:$ptr, Blk_IntLike:$offset);
+  let results = (outs Blk_PtrLike:$result);
+  let assemblyFormat = [{
+    $ptr `,` $offset attr-dict `:` type($ptr) `,` type($offset)
+  }];
+  let hasVerifier = 1;
+}
+
+def Blk_LoadOp : Blk_Op<"load", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Load from global memory, optionally masked";
+  let description = [{
+    Triton's `tl.load(ptrs, mask, other)`. Elements whose mask is false are
+    not read and take the value of `other` (undefined without it). A scalar
+    pointer loads one value, seen by the whole program.
+
+    ```mlir
+    %x = blk.load %ptrs, %mask, %zero : tensor<1024x!blk.ptr<f16>>
+    %m = blk.load %mean_ptr : !blk.ptr<f32>
+    ```
+  }];
+  let arguments = (ins Blk_PtrLike:$ptr, Optional<Blk_MaskLike>:$mask,
+                       Optional<AnyType>:$other);
+  let results = (outs AnyType:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$ptr,
+                   CArg<"::mlir::Value", "{}">:$mask,
+                   CArg<"::mlir::Value", "{}">:$other)>
+  ];
+}
+
+def Blk_StoreOp : Blk_Op<"store", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Store to global memory, optionally masked";
+  let description = [{
+    Triton's `tl.store(ptrs, value, mask)`: elements whose mask is false are
+    not written. Storing through a scalar pointer writes once per program.
+
+    ```mlir
+    blk.store %ptrs, %y, %mask : tensor<1024x!blk.ptr<f16>>
+    blk.store %mean_ptr, %mean : !blk.ptr<f32>
+    ```
+  }];
+  let arguments = (ins Blk_PtrLike:$ptr, AnyType:$value,
+                       Optional<Blk_MaskLike>:$mask);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects]> {
+  let summary = "Reduce a block along one axis with a combiner";
+  let description = [{
+    Triton's `tl.reduce` (and so `tl.sum`, `tl.max`): the combiner region
+    takes two partial values and returns their combination; it must be
+    associative and commutative, since the lowering combines in a tree
+    within threads, across lanes and across warps. Reducing a 1-D block
+    gives a scalar, a 2-D block a 1-D block of the other axis.
+
+    ```mlir
+    %sum = blk.reduce %x axis 0 : tensor<1024xf32> -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      blk.yield %s : f32
+    }
+    ```
+  }];
+  let arguments = (ins Blk_Block:$src, I32Attr:$axis);
+  let results = (outs AnyType:$result);
+  let regions = (region SizedRegion<1>:$combiner);
+  let assemblyFormat = [{
+    $src `axis` $axis attr-dict `:` type($src) `->` type($result) $combiner
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+def Blk_YieldOp : Blk_Op<"yield", [Pure, Terminator, ReturnLike,
+    HasParent<"ReduceOp">]> {
+  let summary = "Return the combined value from a reduce combiner";
+  let description = [{
+    ```mlir
+    blk.yield %s : f32
+    ```
+  }];
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+//===----------------------------------------------------------------------===//
+// Atomics
+//===----------------------------------------------------------------------===//
+
+def Blk_AtomicCasOp : Blk_Op<"atomic_cas", [
+    TypesMatchWith<"cmp type is the pointee type", "ptr", "cmp",
+                   "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">,
+    TypesMatchWith<"value type is the pointee type", "ptr", "value",
+                   "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">,
+    TypesMatchWith<"result type is the pointee type", "ptr", "result",
+                   "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">]> {
+  let summary = "Atomic compare-and-swap through a scalar pointer";
+  let description = [{
+    Triton's `tl.atomic_cas(ptr, cmp, val)`: if `*ptr == cmp` then
+    `*ptr = val`; returns the old value. It runs once per program instance
+    and every thread of the program sees its result. `sem` orders it with
+    the program's other memory accesses, `scope` says which threads it
+    synchronizes with (see docs/lowering.md for the memory model).
+
+    ```mlir
+    %old = blk.atomic_cas acquire gpu %lock, %c0, %c1 : !blk.ptr<i32>
+    ```
+  }];
+  let arguments = (ins Blk_PtrType:$ptr, AnyTypeOf<[I32, I64]>:$cmp,
+                       AnyTypeOf<[I32, I64]>:$value,
+                       Blk_MemSemantic:$sem, Blk_MemScope:$scope);
+  let results = (outs AnyTypeOf<[I32, I64]>:$result);
+  let assemblyFormat = [{
+    $sem $scope $ptr `,` $cmp `,` $value attr-dict `:` qualified(type($ptr))
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::Type getPointeeType() { return getPtr().getType().getPointeeType(); }
+  }];
+}
+
+def Blk_AtomicXchgOp : Blk_Op<"atomic_xchg", [
+    TypesMatchWith<"value type is the pointee type", "ptr", "value",
+                   "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">,
+    TypesMatchWith<"result type is the pointee type", "ptr", "result",
+                   "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">]> {
+  let summary = "Atomic exchange through a scalar pointer";
+  let description = [{
+    Triton's `tl.atomic_xchg(ptr, val)`: stores `val`, returns the old value.
+    Runs once per program instance; every thread sees the result. With
+    `release` semantics, every store the program made before it (by any of
+    its threads) is visible to whoever acquires the new value.
+
+    ```mlir
+    %old = blk.atomic_xchg release gpu %lock, %c0 : !blk.ptr<i32>
+    ```
+  }];
+  let arguments = (ins Blk_PtrType:$ptr, AnyTypeOf<[I32, I64, F32]>:$value,
+                       Blk_MemSemantic:$sem, Blk_MemScope:$scope);
+  let results = (outs AnyTypeOf<[I32, I64, F32]>:$result);
+  let assemblyFormat = [{
+    $sem $scope $ptr `,` $value attr-dict `:` qualified(type($ptr))
+  }];
+}
+
+#endif // LN_DIALECT_BLK_IR_BLKOPS_TD

@@ -1,0 +1,20 @@
+//===- BlkTypes.h - blk types -----------------------------------*- C++ -*-===//
+
+#ifndef LN_DIALECT_BLK_IR_BLKTYPES_H
+#define LN_DIALECT_BLK_IR_BLKTYPES_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/Types.h"
+
+#define GET_TYPEDEF_CLASSES
+#include "ln/Dialect/Blk/IR/BlkTypes.h.inc"
+
+namespace ln::blk {
+
+/// `elementType` with the shape of `like` when `like` is a block.
+mlir::Type getTypeWithShapeOf(mlir::Type like, mlir::Type elementType);
+
+} // namespace ln::blk
+
+#endif // LN_DIALECT_BLK_IR_BLKTYPES_H

@@ -1,0 +1,45 @@
+//===- BlkTypes.td - blk types -----------------------------*- tablegen -*-===//
+
+#ifndef LN_DIALECT_BLK_IR_BLKTYPES_TD
+#define LN_DIALECT_BLK_IR_BLKTYPES_TD
+
+include "ln/Dialect/Blk/IR/BlkDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinTypeInterfaces.td"
+
+class Blk_Type<string name, string typeMnemonic, list<Trait> traits = []>
+    : TypeDef<Blk_Dialect, name, traits> {
+  let mnemonic = typeMnemonic;
+}
+
+def Blk_PtrType : Blk_Type<"Ptr", "ptr"> {
+  let summary = "Pointer into global memory";
+  let description = [{
+    A pointer to elements of type `pointeeType` in global memory. A tensor
+    of pointers addresses one element per tensor element.
+
+    ```mlir
+    !blk.ptr<f16>
+    tensor<1024x!blk.ptr<f32>>
+    ```
+  }];
+  let parameters = (ins "::mlir::Type":$pointeeType);
+  let assemblyFormat = "`<` $pointeeType `>`";
+}
+
+def Blk_TypeVarType : Blk_Type<"TypeVar", "typevar"> {
+  let summary = "Element type bound when the kernel is specialized";
+  let description = [{
+    A placeholder for an element type, named like a Triton `constexpr`
+    dtype parameter. `blk-specialize{bind="T=f16"}` replaces every
+    occurrence; the lowering rejects kernels that still contain one.
+
+    ```mlir
+    !blk.ptr<!blk.typevar<"T">>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"parameter name">:$name);
+  let assemblyFormat = "`<` $name `>`";
+}
+
+#endif // LN_DIALECT_BLK_IR_BLKTYPES_TD

@@ -1,0 +1,39 @@
+//===- Passes.td - blk transformation passes ---------------*- tablegen -*-===//
+
+#ifndef LN_DIALECT_BLK_TRANSFORMS_PASSES_TD
+#define LN_DIALECT_BLK_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
+  let summary = "Bind a kernel's compile-time parameters";
+  let description = [{
+    What Triton does with `constexpr` arguments: every `blk.constexpr "NAME"`
+    becomes the bound integer, every `!blk.typevar<"NAME">` the bound type,
+    and block types made dynamic by them become static. The number of warps
+    is attached to each kernel (`blk.num_warps`), and arguments listed in
+    `divisible-by-16` get `blk.divisibility = 16` (pointers: 16-byte
+    aligned; integers: multiples of 16), which lets the lowering use 16-byte
+    memory accesses. Fails, naming the parameter and the op, when a
+    parameter has no binding or a binding names no parameter.
+
+    ```
+    ln-opt --blk-specialize="bind=BLOCK_SIZE=1024,T=f16 num-warps=4"
+    ```
+  }];
+  let options = [
+    ListOption<"bindings", "bind", "std::string",
+               "NAME=VALUE bindings: integers for blk.constexpr, types "
+               "(f16, bf16, f32, i32, ...) for !blk.typevar">,
+    Option<"numWarps", "num-warps", "int", "4",
+           "Warps per program instance (1 to 32, a power of two)">,
+    ListOption<"divisibleBy16", "divisible-by-16", "unsigned",
+               "Indices of kernel arguments known to be multiples of 16 "
+               "(pointers: 16-byte aligned)">,
+    Option<"kernel", "kernel", "std::string", "\"\"",
+           "Specialize only this kernel (default: every func.func)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+#endif // LN_DIALECT_BLK_TRANSFORMS_PASSES_TD

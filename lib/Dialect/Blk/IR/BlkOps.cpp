@@ -1,0 +1,374 @@
+//===- BlkOps.cpp - blk operations ----------------------------------------===//
+
+#include "ln/Dialect/Blk/IR/BlkOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace ln::blk;
+
+#include "ln/Dialect/Blk/IR/BlkEnums.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "ln/Dialect/Blk/IR/BlkOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Blocks are 1-D or 2-D; the lowering spreads them over a CTA.
+static LogicalResult verifyBlockRank(Operation *op, RankedTensorType type) {
+  if (type.getRank() < 1 || type.getRank() > 2)
+    return op->emitOpError("blocks must have rank 1 or 2, got ") << type;
+  return success();
+}
+
+/// Static sizes must be positive powers of two: the lowering splits blocks
+/// evenly over lanes and warps.
+static LogicalResult verifyPowerOfTwoShape(Operation *op,
+                                           RankedTensorType type) {
+  for (int64_t size : type.getShape())
+    if (!ShapedType::isDynamic(size) && !llvm::isPowerOf2_64(size))
+      return op->emitOpError("block dimensions must be powers of two, got ")
+             << type;
+  return success();
+}
+
+static LogicalResult verifyDynamicSizeCount(Operation *op,
+                                            RankedTensorType type,
+                                            size_t numSizes) {
+  if (static_cast<int64_t>(numSizes) != type.getNumDynamicDims())
+    return op->emitOpError("expects one size operand per dynamic dimension "
+                           "of the result (")
+           << type.getNumDynamicDims() << "), got " << numSizes;
+  return success();
+}
+
+/// Blocks of shape `a` and `b` may be combined elementwise.
+static LogicalResult verifySameShape(Operation *op, Type a, Type b,
+                                     StringRef what) {
+  auto ta = dyn_cast<RankedTensorType>(a);
+  auto tb = dyn_cast<RankedTensorType>(b);
+  if (!ta && !tb)
+    return success();
+  if (!ta || !tb || failed(verifyCompatibleShape(ta.getShape(), tb.getShape())))
+    return op->emitOpError() << what << " must have the shape of the pointer ("
+                             << a << "), got " << b;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConstexprOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstexprOp::verify() {
+  if (getName().empty())
+    return emitOpError("needs a non-empty parameter name");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RangeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RangeOp::verify() {
+  RankedTensorType type = getType();
+  if (failed(verifyDynamicSizeCount(*this, type, getDynamicSize() ? 1 : 0)))
+    return failure();
+  int64_t size = type.getDimSize(0);
+  if (!ShapedType::isDynamic(size) && (size < 1 || !llvm::isPowerOf2_64(size)))
+    return emitOpError("size must be a positive power of two, got ") << size;
+  if (!ShapedType::isDynamic(size) &&
+      int64_t(getStart()) + size - 1 > std::numeric_limits<int32_t>::max())
+    return emitOpError("range [") << getStart() << ", " << getStart() + size
+                                  << ") overflows i32";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SplatOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplatOp::verify() {
+  RankedTensorType type = getType();
+  if (failed(verifyBlockRank(*this, type)) ||
+      failed(verifyPowerOfTwoShape(*this, type)) ||
+      failed(verifyDynamicSizeCount(*this, type, getDynamicSizes().size())))
+    return failure();
+  if (getValue().getType() != type.getElementType())
+    return emitOpError("value type ")
+           << getValue().getType() << " does not match the element type of "
+           << type;
+  return success();
+}
+
+OpFoldResult SplatOp::fold(FoldAdaptor adaptor) {
+  Attribute value = adaptor.getValue();
+  if (!value || !getType().hasStaticShape() ||
+      !isa<IntegerAttr, FloatAttr>(value))
+    return {};
+  return SplatElementsAttr::get(getType(), value);
+}
+
+//===----------------------------------------------------------------------===//
+// ExpandDimsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExpandDimsOp::verify() {
+  auto srcType = cast<RankedTensorType>(getSrc().getType());
+  auto resultType = cast<RankedTensorType>(getType());
+  if (srcType.getRank() != 1)
+    return emitOpError("expects a 1-D block, got ") << srcType;
+  int32_t axis = getAxis();
+  if (axis < 0 || axis > 1)
+    return emitOpError("axis ") << axis << " out of range [0, 1]";
+  SmallVector<int64_t> expected(srcType.getShape());
+  expected.insert(expected.begin() + axis, 1);
+  if (resultType.getElementType() != srcType.getElementType() ||
+      failed(verifyCompatibleShape(resultType.getShape(), expected)))
+    return emitOpError("result type ")
+           << resultType << " is not " << srcType << " with a unit dimension "
+           << "at axis " << axis;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BroadcastOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BroadcastOp::verify() {
+  auto srcType = cast<RankedTensorType>(getSrc().getType());
+  auto resultType = cast<RankedTensorType>(getType());
+  if (failed(verifyBlockRank(*this, resultType)) ||
+      failed(verifyPowerOfTwoShape(*this, resultType)) ||
+      failed(verifyDynamicSizeCount(*this, resultType,
+                                    getDynamicSizes().size())))
+    return failure();
+  if (srcType.getElementType() != resultType.getElementType())
+    return emitOpError("element types differ: ")
+           << srcType << " vs " << resultType;
+  if (srcType.getRank() != resultType.getRank())
+    return emitOpError("cannot broadcast ")
+           << srcType << " to " << resultType << " (ranks differ)";
+  for (auto [from, to] :
+       llvm::zip_equal(srcType.getShape(), resultType.getShape())) {
+    if (from == 1 || ShapedType::isDynamic(from) || ShapedType::isDynamic(to) ||
+        from == to)
+      continue;
+    return emitOpError("cannot broadcast dimension of size ")
+           << from << " to " << to;
+  }
+  return success();
+}
+
+OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
+  if (getSrc().getType() == getType())
+    return getSrc();
+  if (auto splat = dyn_cast_if_present<SplatElementsAttr>(adaptor.getSrc()))
+    if (getType().hasStaticShape())
+      return splat.resizeSplat(getType());
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// CastOp
+//===----------------------------------------------------------------------===//
+
+static bool isNumeric(Type type) {
+  return isa<IntegerType, FloatType, TypeVarType>(type);
+}
+
+LogicalResult CastOp::verify() {
+  Type from = getSrc().getType(), to = getType();
+  if (isa<RankedTensorType>(from) != isa<RankedTensorType>(to) ||
+      failed(verifySameShape(*this, from, to, "result")))
+    return emitOpError("cannot change the shape: ") << from << " to " << to;
+  if (!isNumeric(getElementTypeOrSelf(from)) ||
+      !isNumeric(getElementTypeOrSelf(to)))
+    return emitOpError("converts between integer and float types only, got ")
+           << from << " to " << to;
+  return success();
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getSrc().getType() == getType())
+    return getSrc();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// AddPtrOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddPtrOp::verify() {
+  Type ptrType = getPtr().getType(), offsetType = getOffset().getType();
+  if (isa<RankedTensorType>(ptrType) != isa<RankedTensorType>(offsetType))
+    return emitOpError("pointer and offset must both be scalars or both be "
+                       "blocks, got ")
+           << ptrType << " and " << offsetType;
+  return verifySameShape(*this, ptrType, offsetType, "offset");
+}
+
+//===----------------------------------------------------------------------===//
+// LoadOp
+//===----------------------------------------------------------------------===//
+
+/// The type loaded through `ptrType` and the mask type that goes with it.
+static Type loadedType(Type ptrType) {
+  auto ptr = cast<PtrType>(getElementTypeOrSelf(ptrType));
+  return getTypeWithShapeOf(ptrType, ptr.getPointeeType());
+}
+
+static Type maskType(Type ptrType) {
+  return getTypeWithShapeOf(ptrType, IntegerType::get(ptrType.getContext(), 1));
+}
+
+void LoadOp::build(OpBuilder &builder, OperationState &state, Value ptr,
+                   Value mask, Value other) {
+  build(builder, state, loadedType(ptr.getType()), ptr, mask, other);
+}
+
+LogicalResult LoadOp::verify() {
+  Type ptrType = getPtr().getType();
+  if (getType() != loadedType(ptrType))
+    return emitOpError("result type ")
+           << getType() << " must be " << loadedType(ptrType);
+  if (getMask() && failed(verifySameShape(*this, ptrType,
+                                          getMask().getType(), "mask")))
+    return failure();
+  if (getOther() && !getMask())
+    return emitOpError("'other' is only meaningful with a mask");
+  if (getOther() && getOther().getType() != getType())
+    return emitOpError("'other' must have the loaded type ")
+           << getType() << ", got " << getOther().getType();
+  return success();
+}
+
+void LoadOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  effects.emplace_back(MemoryEffects::Read::get(), &getPtrMutable(),
+                       SideEffects::DefaultResource::get());
+}
+
+ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
+  Type ptrType;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseOperandList(operands) ||
+      parser.parseOptionalAttrDict(result.attributes) ||
+      parser.parseColonType(ptrType))
+    return failure();
+  if (operands.empty() || operands.size() > 3)
+    return parser.emitError(loc, "expects a pointer, then optionally a mask "
+                                 "and an 'other' value");
+  if (!isa<PtrType>(getElementTypeOrSelf(ptrType)))
+    return parser.emitError(loc, "expects a pointer type, got ") << ptrType;
+  Type valueType = loadedType(ptrType);
+  SmallVector<Type, 3> types = {ptrType, maskType(ptrType), valueType};
+  types.resize(operands.size());
+  if (parser.resolveOperands(operands, types, loc, result.operands))
+    return failure();
+  int32_t hasMask = operands.size() > 1, hasOther = operands.size() > 2;
+  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
+                      parser.getBuilder().getDenseI32ArrayAttr(
+                          {1, hasMask, hasOther}));
+  result.addTypes(valueType);
+  return success();
+}
+
+void LoadOp::print(OpAsmPrinter &printer) {
+  printer << ' ' << getOperands();
+  printer.printOptionalAttrDict((*this)->getAttrs(),
+                                {getOperandSegmentSizesAttrName()});
+  printer << " : " << getPtr().getType();
+}
+
+//===----------------------------------------------------------------------===//
+// StoreOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult StoreOp::verify() {
+  Type ptrType = getPtr().getType();
+  if (getValue().getType() != loadedType(ptrType))
+    return emitOpError("stored value must have type ")
+           << loadedType(ptrType) << ", got " << getValue().getType();
+  if (getMask())
+    return verifySameShape(*this, ptrType, getMask().getType(), "mask");
+  return success();
+}
+
+void StoreOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  effects.emplace_back(MemoryEffects::Write::get(), &getPtrMutable(),
+                       SideEffects::DefaultResource::get());
+}
+
+ParseResult StoreOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
+  Type ptrType;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseOperandList(operands) ||
+      parser.parseOptionalAttrDict(result.attributes) ||
+      parser.parseColonType(ptrType))
+    return failure();
+  if (operands.size() < 2 || operands.size() > 3)
+    return parser.emitError(loc, "expects a pointer, a value and optionally "
+                                 "a mask");
+  if (!isa<PtrType>(getElementTypeOrSelf(ptrType)))
+    return parser.emitError(loc, "expects a pointer type, got ") << ptrType;
+  SmallVector<Type, 3> types = {ptrType, loadedType(ptrType),
+                                maskType(ptrType)};
+  types.resize(operands.size());
+  return parser.resolveOperands(operands, types, loc, result.operands);
+}
+
+void StoreOp::print(OpAsmPrinter &printer) {
+  printer << ' ' << getOperands();
+  printer.printOptionalAttrDict((*this)->getAttrs());
+  printer << " : " << getPtr().getType();
+}
+
+//===----------------------------------------------------------------------===//
+// ReduceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceOp::verify() {
+  auto srcType = cast<RankedTensorType>(getSrc().getType());
+  if (failed(verifyBlockRank(*this, srcType)))
+    return failure();
+  int32_t axis = getAxis();
+  if (axis < 0 || axis >= srcType.getRank())
+    return emitOpError("axis ") << axis << " out of range for " << srcType;
+  Type expected = srcType.getElementType();
+  if (srcType.getRank() == 2)
+    expected = RankedTensorType::get({srcType.getDimSize(1 - axis)}, expected);
+  if (failed(verifyCompatibleShape(getType(), expected)) ||
+      getElementTypeOrSelf(getType()) != srcType.getElementType())
+    return emitOpError("result type must be ")
+           << expected << " when reducing " << srcType << " along axis "
+           << axis << ", got " << getType();
+  return success();
+}
+
+LogicalResult ReduceOp::verifyRegions() {
+  Type elementType = getElementTypeOrSelf(getSrc().getType());
+  Block &body = getCombiner().front();
+  if (body.getNumArguments() != 2 ||
+      llvm::any_of(body.getArgumentTypes(),
+                   [&](Type t) { return t != elementType; }))
+    return emitOpError("combiner must take two arguments of type ")
+           << elementType;
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("combiner must end with blk.yield");
+  if (yield.getValue().getType() != elementType)
+    return yield.emitOpError("must yield the element type ") << elementType;
+  return success();
+}
