@@ -352,9 +352,9 @@ def Blk_AtomicXchgOp : Blk_Op<"atomic_xchg", [
     %old = blk.atomic_xchg release gpu %lock, %c0 : !blk.ptr<i32>
     ```
   }];
-  let arguments = (ins Blk_PtrType:$ptr, AnyTypeOf<[I32, I64, F32]>:$value,
+  let arguments = (ins Blk_PtrType:$ptr, AnyTypeOf<[I32, I64]>:$value,
                        Blk_MemSemantic:$sem, Blk_MemScope:$scope);
-  let results = (outs AnyTypeOf<[I32, I64, F32]>:$result);
+  let results = (outs AnyTypeOf<[I32, I64]>:$result);
   let assemblyFormat = [{
     $sem $scope $ptr `,` $value attr-dict `:` qualified(type($ptr))
   }];

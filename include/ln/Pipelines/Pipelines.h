@@ -1,0 +1,34 @@
+//===- Pipelines.h - Named pass pipelines of ln -----------------*- C++ -*-===//
+
+#ifndef LN_PIPELINES_PIPELINES_H
+#define LN_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace ln {
+
+struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("Target GPU architecture"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX features (ISA version)"),
+                               llvm::cl::init("+ptx80")};
+  Option<unsigned> optLevel{*this, "opt-level",
+                            llvm::cl::desc("LLVM optimization level"),
+                            llvm::cl::init(3)};
+};
+
+/// Specialized blk kernels -> gpu.binary holding PTX (`format=isa`):
+/// convert-blk-to-gpu, then upstream scf-to-cf, gpu-to-nvvm,
+/// nvvm-attach-target and gpu-module-to-binary.
+void buildBlkToPTXPipeline(mlir::OpPassManager &pm,
+                           const BlkToPTXOptions &options);
+
+/// Registers `blk-to-ptx` with the pass registry.
+void registerPipelines();
+
+} // namespace ln
+
+#endif // LN_PIPELINES_PIPELINES_H

@@ -1,0 +1,280 @@
+//===- AxisInfo.cpp - Contiguity and alignment of integer/pointer blocks --===//
+
+#include "ln/Analysis/AxisInfo.h"
+#include "ln/Dialect/Blk/IR/BlkOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace ln;
+
+//===----------------------------------------------------------------------===//
+// AxisInfo
+//===----------------------------------------------------------------------===//
+
+AxisInfo AxisInfo::unknown(unsigned rank, int64_t divisibility) {
+  unsigned dims = std::max(rank, 1u);
+  AxisInfo info;
+  info.contiguity.assign(dims, 1);
+  info.divisibility.assign(dims, divisibility);
+  info.constancy.assign(dims, 1);
+  return info;
+}
+
+AxisInfo AxisInfo::uniform(ArrayRef<int64_t> shape, int64_t divisibility) {
+  AxisInfo info = unknown(shape.size(), divisibility);
+  for (auto [dim, size] : llvm::enumerate(shape))
+    info.constancy[dim] = size;
+  return info;
+}
+
+void AxisInfo::print(raw_ostream &os) const {
+  auto list = [&](ArrayRef<int64_t> values) {
+    os << '[';
+    llvm::interleaveComma(values, os);
+    os << ']';
+  };
+  os << "contiguity = ";
+  list(contiguity);
+  os << ", divisibility = ";
+  list(divisibility);
+  os << ", constancy = ";
+  list(constancy);
+}
+
+int64_t ln::highestPowerOfTwoDivisor(int64_t value) {
+  if (value == 0)
+    return AxisInfo::kMaxDivisibility;
+  return std::min<int64_t>(value & -value, AxisInfo::kMaxDivisibility);
+}
+
+//===----------------------------------------------------------------------===//
+// Rules
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+int64_t gcd(int64_t a, int64_t b) { return std::gcd(a, b); }
+
+/// Shape of a block, or {1} for a scalar.
+SmallVector<int64_t> shapeOf(Type type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return SmallVector<int64_t>(tensor.getShape());
+  return {1};
+}
+
+/// Bytes of a pointer's pointee; 1 for non-pointers.
+int64_t pointeeBytes(Type type) {
+  auto ptr = dyn_cast<blk::PtrType>(getElementTypeOrSelf(type));
+  if (!ptr || !ptr.getPointeeType().isIntOrFloat())
+    return 1;
+  return std::max<int64_t>(1, ptr.getPointeeType().getIntOrFloatBitWidth() / 8);
+}
+
+/// What is known of any value of `type`: pointers are aligned to their
+/// pointee.
+AxisInfo defaultInfo(Type type) {
+  return AxisInfo::unknown(shapeOf(type).size(), pointeeBytes(type));
+}
+
+/// a + b (b scaled by `scale` for pointer arithmetic).
+AxisInfo add(const AxisInfo &a, const AxisInfo &b, int64_t scale = 1) {
+  AxisInfo info = a;
+  for (unsigned d = 0; d < a.getRank(); ++d) {
+    info.contiguity[d] = std::max(gcd(a.contiguity[d], b.constancy[d]),
+                                  gcd(b.contiguity[d], a.constancy[d]));
+    info.divisibility[d] =
+        gcd(a.divisibility[d],
+            std::min(b.divisibility[d] * scale, AxisInfo::kMaxDivisibility));
+    info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
+  }
+  return info;
+}
+
+AxisInfo sub(const AxisInfo &a, const AxisInfo &b) {
+  AxisInfo info = a;
+  for (unsigned d = 0; d < a.getRank(); ++d) {
+    info.contiguity[d] = gcd(a.contiguity[d], b.constancy[d]);
+    info.divisibility[d] = gcd(a.divisibility[d], b.divisibility[d]);
+    info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
+  }
+  return info;
+}
+
+AxisInfo mul(const AxisInfo &a, const AxisInfo &b) {
+  AxisInfo info = a;
+  for (unsigned d = 0; d < a.getRank(); ++d) {
+    info.contiguity[d] = 1;
+    info.divisibility[d] = std::min(a.divisibility[d] * b.divisibility[d],
+                                    AxisInfo::kMaxDivisibility);
+    info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
+  }
+  return info;
+}
+
+/// Runs of equal values shared by both operands; bitwise logic on masks.
+AxisInfo combineConstancy(const AxisInfo &a, const AxisInfo &b) {
+  AxisInfo info = AxisInfo::unknown(a.getRank());
+  for (unsigned d = 0; d < a.getRank(); ++d) {
+    info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
+    info.divisibility[d] = gcd(a.divisibility[d], b.divisibility[d]);
+  }
+  return info;
+}
+
+/// An ordered comparison of a contiguous run starting at a multiple of
+/// d_a with a uniform value divisible by d_b is uniform over aligned chunks
+/// of gcd(c_a, d_a, d_b): no chunk can straddle the bound.
+AxisInfo compare(const AxisInfo &a, const AxisInfo &b, ArrayRef<int64_t> shape) {
+  AxisInfo info = AxisInfo::unknown(a.getRank());
+  for (unsigned d = 0; d < a.getRank(); ++d) {
+    int64_t constancy = gcd(a.constancy[d], b.constancy[d]);
+    if (b.constancy[d] == shape[d])
+      constancy = std::max(
+          constancy, gcd(gcd(a.contiguity[d], a.divisibility[d]),
+                         b.divisibility[d]));
+    if (a.constancy[d] == shape[d])
+      constancy = std::max(
+          constancy, gcd(gcd(b.contiguity[d], b.divisibility[d]),
+                         a.divisibility[d]));
+    info.constancy[d] = constancy;
+  }
+  return info;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// AxisInfoAnalysis
+//===----------------------------------------------------------------------===//
+
+AxisInfoAnalysis::AxisInfoAnalysis(Operation *root) {
+  root->walk([&](func::FuncOp kernel) {
+    for (BlockArgument arg : kernel.getArguments()) {
+      AxisInfo info = defaultInfo(arg.getType());
+      if (auto attr = kernel.getArgAttrOfType<IntegerAttr>(
+              arg.getArgNumber(), "blk.divisibility"))
+        info.divisibility[0] = std::max(info.divisibility[0], attr.getInt());
+      set(arg, info);
+    }
+    kernel.walk<WalkOrder::PreOrder>([&](Operation *op) { visit(op); });
+  });
+}
+
+AxisInfo AxisInfoAnalysis::getAxisInfo(Value value) const {
+  auto it = infos.find(value);
+  if (it != infos.end())
+    return it->second;
+  return defaultInfo(value.getType());
+}
+
+void AxisInfoAnalysis::visit(Operation *op) {
+  auto info = [&](Value value) { return getAxisInfo(value); };
+
+  // Induction variables: lb + k * step.
+  if (auto forOp = dyn_cast<scf::ForOp>(op)) {
+    int64_t divisibility = gcd(info(forOp.getLowerBound()).divisibility[0],
+                               info(forOp.getStep()).divisibility[0]);
+    set(forOp.getInductionVar(), AxisInfo::unknown(0, divisibility));
+    return;
+  }
+  if (op->getNumResults() != 1)
+    return;
+  Value result = op->getResult(0);
+  SmallVector<int64_t> shape = shapeOf(result.getType());
+
+  std::optional<AxisInfo> computed =
+      llvm::TypeSwitch<Operation *, std::optional<AxisInfo>>(op)
+          .Case([&](arith::ConstantOp constant) -> std::optional<AxisInfo> {
+            Attribute value = constant.getValue();
+            if (auto splat = dyn_cast<SplatElementsAttr>(value))
+              value = splat.getSplatValue<Attribute>();
+            auto integer = dyn_cast<IntegerAttr>(value);
+            if (!integer)
+              return std::nullopt;
+            return AxisInfo::uniform(
+                shape, highestPowerOfTwoDivisor(integer.getInt()));
+          })
+          .Case([&](blk::RangeOp range) {
+            AxisInfo result = AxisInfo::unknown(1);
+            result.contiguity[0] = shape[0];
+            result.divisibility[0] = highestPowerOfTwoDivisor(range.getStart());
+            return result;
+          })
+          .Case([&](blk::SplatOp splat) {
+            return AxisInfo::uniform(shape,
+                                     info(splat.getValue()).divisibility[0]);
+          })
+          .Case([&](blk::ExpandDimsOp expand) {
+            AxisInfo src = info(expand.getSrc());
+            unsigned axis = expand.getAxis();
+            AxisInfo result = src;
+            result.contiguity.insert(result.contiguity.begin() + axis, 1);
+            result.divisibility.insert(result.divisibility.begin() + axis,
+                                       src.divisibility[0]);
+            result.constancy.insert(result.constancy.begin() + axis, 1);
+            return result;
+          })
+          .Case([&](blk::BroadcastOp broadcast) {
+            AxisInfo result = info(broadcast.getSrc());
+            auto srcShape = shapeOf(broadcast.getSrc().getType());
+            for (unsigned d = 0; d < shape.size(); ++d)
+              if (srcShape[d] == 1 && shape[d] != 1) {
+                result.contiguity[d] = 1;
+                result.constancy[d] = shape[d];
+              }
+            return result;
+          })
+          .Case([&](blk::AddPtrOp addptr) {
+            return add(info(addptr.getPtr()), info(addptr.getOffset()),
+                       pointeeBytes(addptr.getType()));
+          })
+          .Case([&](arith::AddIOp a) {
+            return add(info(a.getLhs()), info(a.getRhs()));
+          })
+          .Case([&](arith::SubIOp s) {
+            return sub(info(s.getLhs()), info(s.getRhs()));
+          })
+          .Case([&](arith::MulIOp m) {
+            return mul(info(m.getLhs()), info(m.getRhs()));
+          })
+          .Case<arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
+                arith::IndexCastOp>(
+              [&](Operation *cast) { return info(cast->getOperand(0)); })
+          .Case([&](arith::CmpIOp cmp) -> std::optional<AxisInfo> {
+            if (cmp.getPredicate() == arith::CmpIPredicate::eq ||
+                cmp.getPredicate() == arith::CmpIPredicate::ne)
+              return combineConstancy(info(cmp.getLhs()), info(cmp.getRhs()));
+            return compare(info(cmp.getLhs()), info(cmp.getRhs()), shape);
+          })
+          .Case<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
+              [&](Operation *logic) {
+                return combineConstancy(info(logic->getOperand(0)),
+                                        info(logic->getOperand(1)));
+              })
+          .Case([&](arith::SelectOp select) {
+            AxisInfo cond = info(select.getCondition());
+            AxisInfo a = info(select.getTrueValue());
+            AxisInfo b = info(select.getFalseValue());
+            AxisInfo result = combineConstancy(a, b);
+            for (unsigned d = 0; d < result.getRank(); ++d) {
+              int64_t condConstancy =
+                  isa<RankedTensorType>(select.getCondition().getType())
+                      ? cond.constancy[d]
+                      : shape[d];
+              result.constancy[d] = gcd(result.constancy[d], condConstancy);
+              if (condConstancy == shape[d])
+                result.contiguity[d] = std::min(a.contiguity[d],
+                                                b.contiguity[d]);
+            }
+            return result;
+          })
+          .Default([](Operation *) { return std::nullopt; });
+  if (computed && computed->getRank() == std::max<size_t>(shape.size(), 1))
+    set(result, *computed);
+}

@@ -1,0 +1,171 @@
+//===- BlkToGPU.cpp - The convert-blk-to-gpu pass -------------------------===//
+
+#include "Lowering.h"
+
+#include "ln/Conversion/Passes.h"
+#include "ln/Dialect/Blk/IR/BlkOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/IR/AttrTypeSubElements.h"
+
+namespace ln {
+#define GEN_PASS_DEF_CONVERTBLKTOGPU
+#include "ln/Conversion/Passes.h.inc"
+} // namespace ln
+
+using namespace mlir;
+using namespace ln;
+using namespace ln::blk_to_gpu;
+
+namespace {
+
+constexpr StringLiteral kGPUModuleName = "ln_kernels";
+
+/// Rejects, with an error at the culprit, kernels blk-specialize has not
+/// made lowerable.
+LogicalResult checkSpecialized(func::FuncOp kernel) {
+  if (!kernel->hasAttrOfType<IntegerAttr>("blk.num_warps"))
+    return kernel.emitError("kernel '")
+           << kernel.getName()
+           << "' is not specialized (no blk.num_warps); run blk-specialize "
+              "first";
+  WalkResult result = kernel.walk([&](Operation *op) {
+    if (auto constexprOp = dyn_cast<blk::ConstexprOp>(op)) {
+      op->emitError("constexpr '")
+          << constexprOp.getName() << "' is unbound; run blk-specialize";
+      return WalkResult::interrupt();
+    }
+    auto check = [&](Type type) {
+      bool typeVar = false;
+      type.walk([&](blk::TypeVarType) { typeVar = true; });
+      if (typeVar) {
+        op->emitError("type ") << type << " has an unbound !blk.typevar";
+        return false;
+      }
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor)
+        return true;
+      if (!tensor.hasStaticShape() ||
+          llvm::any_of(tensor.getShape(), [](int64_t size) {
+            return !llvm::isPowerOf2_64(size);
+          })) {
+        op->emitError("blocks must have static power-of-two shapes, got ")
+            << type;
+        return false;
+      }
+      return true;
+    };
+    for (Type type : op->getResultTypes())
+      if (!check(type))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Type type : region.getArgumentTypes())
+        if (!check(type))
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+/// Elements per thread that make the narrowest memory access 16 bytes.
+int64_t vectorWidthFor(func::FuncOp kernel) {
+  int64_t narrowest = 4;
+  kernel.walk([&](Operation *op) {
+    if (!isa<blk::LoadOp, blk::StoreOp>(op))
+      return;
+    auto ptr =
+        cast<blk::PtrType>(getElementTypeOrSelf(op->getOperand(0).getType()));
+    if (ptr.getPointeeType().isIntOrFloat())
+      narrowest = std::min<int64_t>(
+          narrowest,
+          std::max(1u, ptr.getPointeeType().getIntOrFloatBitWidth() / 8));
+  });
+  return 16 / narrowest;
+}
+
+gpu::GPUModuleOp getOrCreateGPUModule(ModuleOp module) {
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(module.getContext()));
+  for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
+    if (gpuModule.getName() == kGPUModuleName)
+      return gpuModule;
+  OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+  return gpu::GPUModuleOp::create(builder, module.getLoc(), kGPUModuleName);
+}
+
+struct ConvertBlkToGPUPass
+    : public ln::impl::ConvertBlkToGPUBase<ConvertBlkToGPUPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> kernels(module.getOps<func::FuncOp>());
+    for (func::FuncOp kernel : kernels)
+      if (failed(checkSpecialized(kernel)))
+        return signalPassFailure();
+    if (kernels.empty())
+      return;
+
+    AxisInfoAnalysis axisInfo(module);
+    gpu::GPUModuleOp gpuModule = getOrCreateGPUModule(module);
+    for (func::FuncOp kernel : kernels) {
+      kernel->moveBefore(gpuModule.getBody(), gpuModule.getBody()->end());
+      if (failed(convertKernel(kernel, gpuModule, axisInfo)))
+        return signalPassFailure();
+    }
+  }
+
+  LogicalResult convertKernel(func::FuncOp kernel, gpu::GPUModuleOp gpuModule,
+                              const AxisInfoAnalysis &axisInfo) {
+    MLIRContext *context = &getContext();
+    int64_t numWarps =
+        kernel->getAttrOfType<IntegerAttr>("blk.num_warps").getInt();
+    BlkTypeConverter converter(context, numWarps, vectorWidthFor(kernel));
+
+    // The shared-memory arena, sized once the patterns have said how much
+    // they need.
+    OpBuilder builder(kernel);
+    auto arena = LLVM::GlobalOp::create(
+        builder, kernel.getLoc(),
+        LLVM::LLVMArrayType::get(builder.getI8Type(), 1), /*isConstant=*/false,
+        LLVM::Linkage::Internal, (kernel.getName() + "_shared").str(),
+        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+    LoweringState state(axisInfo, arena.getSymNameAttr());
+
+    RewritePatternSet patterns(context);
+    populateFuncOpPatterns(converter, patterns);
+    populateProgramOpPatterns(converter, state, patterns);
+    populateBlockOpPatterns(converter, state, patterns);
+    populateMemoryOpPatterns(converter, state, patterns);
+    populateReduceOpPatterns(converter, state, patterns);
+    populateAtomicOpPatterns(converter, state, patterns);
+    populateElementwisePatterns(converter, patterns);
+
+    ConversionTarget target(*context);
+    target.addLegalDialect<gpu::GPUDialect, LLVM::LLVMDialect,
+                           cf::ControlFlowDialect>();
+    target.addIllegalDialect<blk::BlkDialect, func::FuncDialect>();
+    target.addDynamicallyLegalDialect<arith::ArithDialect, math::MathDialect>(
+        [&](Operation *op) { return converter.isLegal(op); });
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+
+    if (failed(applyFullConversion(kernel.getOperation(), target,
+                                   std::move(patterns))))
+      return failure();
+
+    if (state.arenaBytes == 0)
+      arena.erase();
+    else
+      arena.setGlobalType(
+          LLVM::LLVMArrayType::get(builder.getI8Type(), state.arenaBytes));
+    return success();
+  }
+};
+
+} // namespace

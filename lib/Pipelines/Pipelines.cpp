@@ -1,0 +1,50 @@
+//===- Pipelines.cpp - Named pass pipelines of ln -------------------------===//
+
+#include "ln/Pipelines/Pipelines.h"
+
+#include "ln/Conversion/Passes.h"
+
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void ln::buildBlkToPTXPipeline(OpPassManager &pm,
+                               const BlkToPTXOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(ln::createConvertBlkToGPU());
+
+  OpPassManager &gpuPm = pm.nest<gpu::GPUModuleOp>();
+  // Slots share thread coordinates; fold them before going to LLVM.
+  gpuPm.addPass(createCanonicalizerPass());
+  gpuPm.addPass(createCSEPass());
+  gpuPm.addPass(createSCFToControlFlowPass());
+  gpuPm.addPass(createConvertGpuOpsToNVVMOps());
+  gpuPm.addPass(createCanonicalizerPass());
+  gpuPm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void ln::registerPipelines() {
+  PassPipelineRegistration<BlkToPTXOptions>(
+      "blk-to-ptx",
+      "Lower specialized blk kernels to a gpu.binary holding PTX "
+      "(get the text with ln-translate --ptx)",
+      buildBlkToPTXPipeline);
+}
