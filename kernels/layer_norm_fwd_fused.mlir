@@ -1,0 +1,116 @@
+// LayerNorm forward, fused (the Triton tutorial's _layer_norm_fwd_fused).
+//
+// One program normalizes one row of X (N features, `stride_x` elements
+// apart from the next row) into Y, and writes the row's mean and 1/std.
+// The row is walked in BLOCK_SIZE chunks three times: mean, variance, then
+// normalize and apply the affine transform; statistics are kept in f32.
+//
+// Parameters bound by blk-specialize: BLOCK_SIZE (a power of two) and T
+// (the element type of X, Y, W and B: f16, bf16 or f32).
+
+!T = !blk.typevar<"T">
+!ptrT = !blk.ptr<!T>
+
+func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
+                                %Mean: !blk.ptr<f32>, %Rstd: !blk.ptr<f32>,
+                                %stride_x: i64, %stride_y: i64, %N: i32,
+                                %eps: f32) {
+  %BLOCK = blk.constexpr "BLOCK_SIZE" : i32
+  %c0 = arith.constant 0 : i32
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+
+  // Map the program id to the row of X and Y it should compute.
+  %row = blk.program_id 0 : i32
+  %row64 = arith.extsi %row : i32 to i64
+  %x_offset = arith.muli %row64, %stride_x : i64
+  %y_offset = arith.muli %row64, %stride_y : i64
+  %X_row = blk.addptr %X, %x_offset : !ptrT, i64
+  %Y_row = blk.addptr %Y, %y_offset : !ptrT, i64
+
+  %arange = blk.range [%BLOCK] : tensor<?xi32>
+  %N_block = blk.splat %N [%BLOCK] : i32 -> tensor<?xi32>
+  %zeros = blk.splat %zero [%BLOCK] : f32 -> tensor<?xf32>
+  %zeros_T = blk.cast %zeros : tensor<?xf32> to tensor<?x!T>
+  %X_block = blk.splat %X_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
+  %Y_block = blk.splat %Y_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
+  %W_block = blk.splat %W [%BLOCK] : !ptrT -> tensor<?x!ptrT>
+  %B_block = blk.splat %B [%BLOCK] : !ptrT -> tensor<?x!ptrT>
+  %N_f32 = arith.sitofp %N : i32 to f32
+
+  // Compute the mean.
+  %sum_block = scf.for %off = %c0 to %N step %BLOCK
+      iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
+    %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
+    %cols = arith.addi %off_block, %arange : tensor<?xi32>
+    %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
+    %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+    %next = arith.addf %acc, %x_f32 : tensor<?xf32>
+    scf.yield %next : tensor<?xf32>
+  }
+  %sum = blk.reduce %sum_block axis 0 : tensor<?xf32> -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    blk.yield %s : f32
+  }
+  %mean = arith.divf %sum, %N_f32 : f32
+  %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
+
+  // Compute the variance.
+  %var_block = scf.for %off = %c0 to %N step %BLOCK
+      iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
+    %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
+    %cols = arith.addi %off_block, %arange : tensor<?xi32>
+    %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
+    %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+    %centered = arith.subf %x_f32, %mean_block : tensor<?xf32>
+    %d = arith.select %mask, %centered, %zeros : tensor<?xi1>, tensor<?xf32>
+    %d2 = arith.mulf %d, %d : tensor<?xf32>
+    %next = arith.addf %acc, %d2 : tensor<?xf32>
+    scf.yield %next : tensor<?xf32>
+  }
+  %var_sum = blk.reduce %var_block axis 0 : tensor<?xf32> -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    blk.yield %s : f32
+  }
+  %var = arith.divf %var_sum, %N_f32 : f32
+  %var_eps = arith.addf %var, %eps : f32
+  %std = math.sqrt %var_eps : f32
+  %rstd = arith.divf %one, %std : f32
+
+  // Write mean and rstd.
+  %mean_ptr = blk.addptr %Mean, %row : !blk.ptr<f32>, i32
+  %rstd_ptr = blk.addptr %Rstd, %row : !blk.ptr<f32>, i32
+  blk.store %mean_ptr, %mean : !blk.ptr<f32>
+  blk.store %rstd_ptr, %rstd : !blk.ptr<f32>
+
+  // Normalize and apply the linear transformation.
+  %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
+  scf.for %off = %c0 to %N step %BLOCK : i32 {
+    %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
+    %cols = arith.addi %off_block, %arange : tensor<?xi32>
+    %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
+    %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %b_ptrs = blk.addptr %B_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %x_ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %w = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
+    %b = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
+    %x = blk.load %x_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    %w_f32 = blk.cast %w : tensor<?x!T> to tensor<?xf32>
+    %b_f32 = blk.cast %b : tensor<?x!T> to tensor<?xf32>
+    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+    %centered = arith.subf %x_f32, %mean_block : tensor<?xf32>
+    %x_hat = arith.mulf %centered, %rstd_block : tensor<?xf32>
+    %scaled = arith.mulf %x_hat, %w_f32 : tensor<?xf32>
+    %y = arith.addf %scaled, %b_f32 : tensor<?xf32>
+    %y_T = blk.cast %y : tensor<?xf32> to tensor<?x!T>
+    %y_ptrs = blk.addptr %Y_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    blk.store %y_ptrs, %y_T, %mask : tensor<?x!ptrT>
+  }
+  return
+}
