@@ -10,10 +10,15 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace ln::test {
+void registerTestAxisInfoPass();
+} // namespace ln::test
+
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   ln::registerAllDialects(registry);
   ln::registerAllPasses();
+  ln::test::registerTestAxisInfoPass();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "ln optimizer driver\n", registry));
 }
