@@ -1,9 +1,13 @@
 // LayerNorm forward, fused (the Triton tutorial's _layer_norm_fwd_fused).
 //
 // One program normalizes one row of X (N features, `stride_x` elements
-// apart from the next row) into Y, and writes the row's mean and 1/std.
-// The row is walked in BLOCK_SIZE chunks three times: mean, variance, then
-// normalize and apply the affine transform; statistics are kept in f32.
+// apart from the next row) into Y, and writes the row's mean and 1/std;
+// statistics are kept in f32. As in the tutorial, the row is walked in
+// BLOCK_SIZE chunks three times: mean, variance, then normalize and apply
+// the affine transform. When the row fits in one block (the runtime picks
+// BLOCK_SIZE >= N whenever N <= 16384) the same three steps run on the row
+// loaded once, with W and B loaded alongside X so all three loads are in
+// flight together.
 //
 // Parameters bound by blk-specialize: BLOCK_SIZE (a power of two) and T
 // (the element type of X, Y, W and B: f16, bf16 or f32).
@@ -37,80 +41,128 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
   %W_block = blk.splat %W [%BLOCK] : !ptrT -> tensor<?x!ptrT>
   %B_block = blk.splat %B [%BLOCK] : !ptrT -> tensor<?x!ptrT>
   %N_f32 = arith.sitofp %N : i32 to f32
-
-  // Compute the mean.
-  %sum_block = scf.for %off = %c0 to %N step %BLOCK
-      iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
-    %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
-    %cols = arith.addi %off_block, %arange : tensor<?xi32>
-    %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
-    %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-    %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
-    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
-    %next = arith.addf %acc, %x_f32 : tensor<?xf32>
-    scf.yield %next : tensor<?xf32>
-  }
-  %sum = blk.reduce %sum_block axis 0 : tensor<?xf32> -> f32 {
-  ^bb0(%a: f32, %b: f32):
-    %s = arith.addf %a, %b : f32
-    blk.yield %s : f32
-  }
-  %mean = arith.divf %sum, %N_f32 : f32
-  %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
-
-  // Compute the variance.
-  %var_block = scf.for %off = %c0 to %N step %BLOCK
-      iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
-    %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
-    %cols = arith.addi %off_block, %arange : tensor<?xi32>
-    %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
-    %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-    %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
-    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
-    %centered = arith.subf %x_f32, %mean_block : tensor<?xf32>
-    %d = arith.select %mask, %centered, %zeros : tensor<?xi1>, tensor<?xf32>
-    %d2 = arith.mulf %d, %d : tensor<?xf32>
-    %next = arith.addf %acc, %d2 : tensor<?xf32>
-    scf.yield %next : tensor<?xf32>
-  }
-  %var_sum = blk.reduce %var_block axis 0 : tensor<?xf32> -> f32 {
-  ^bb0(%a: f32, %b: f32):
-    %s = arith.addf %a, %b : f32
-    blk.yield %s : f32
-  }
-  %var = arith.divf %var_sum, %N_f32 : f32
-  %var_eps = arith.addf %var, %eps : f32
-  %std = math.sqrt %var_eps : f32
-  %rstd = arith.divf %one, %std : f32
-
-  // Write mean and rstd.
   %mean_ptr = blk.addptr %Mean, %row : !blk.ptr<f32>, i32
   %rstd_ptr = blk.addptr %Rstd, %row : !blk.ptr<f32>, i32
-  blk.store %mean_ptr, %mean : !blk.ptr<f32>
-  blk.store %rstd_ptr, %rstd : !blk.ptr<f32>
 
-  // Normalize and apply the linear transformation.
-  %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
-  scf.for %off = %c0 to %N step %BLOCK : i32 {
-    %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
-    %cols = arith.addi %off_block, %arange : tensor<?xi32>
-    %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
-    %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-    %b_ptrs = blk.addptr %B_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-    %x_ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+  %fits = arith.cmpi sle, %N, %BLOCK : i32
+  scf.if %fits {
+    %mask = arith.cmpi slt, %arange, %N_block : tensor<?xi32>
+    %x_ptrs = blk.addptr %X_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
+    %w_ptrs = blk.addptr %W_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
+    %b_ptrs = blk.addptr %B_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
+    %x = blk.load %x_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
     %w = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
     %b = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
-    %x = blk.load %x_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+
+    // Compute the mean.
+    %sum = blk.reduce %x_f32 axis 0 : tensor<?xf32> -> f32 {
+    ^bb0(%a: f32, %b_: f32):
+      %s = arith.addf %a, %b_ : f32
+      blk.yield %s : f32
+    }
+    %mean = arith.divf %sum, %N_f32 : f32
+    %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
+
+    // Compute the variance.
+    %centered_all = arith.subf %x_f32, %mean_block : tensor<?xf32>
+    %centered = arith.select %mask, %centered_all, %zeros : tensor<?xi1>, tensor<?xf32>
+    %squares = arith.mulf %centered, %centered : tensor<?xf32>
+    %var_sum = blk.reduce %squares axis 0 : tensor<?xf32> -> f32 {
+    ^bb0(%a: f32, %b_: f32):
+      %s = arith.addf %a, %b_ : f32
+      blk.yield %s : f32
+    }
+    %var = arith.divf %var_sum, %N_f32 : f32
+    %var_eps = arith.addf %var, %eps : f32
+    %std = math.sqrt %var_eps : f32
+    %rstd = arith.divf %one, %std : f32
+    blk.store %mean_ptr, %mean : !blk.ptr<f32>
+    blk.store %rstd_ptr, %rstd : !blk.ptr<f32>
+
+    // Normalize and apply the linear transformation.
+    %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
     %w_f32 = blk.cast %w : tensor<?x!T> to tensor<?xf32>
     %b_f32 = blk.cast %b : tensor<?x!T> to tensor<?xf32>
-    %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
-    %centered = arith.subf %x_f32, %mean_block : tensor<?xf32>
     %x_hat = arith.mulf %centered, %rstd_block : tensor<?xf32>
     %scaled = arith.mulf %x_hat, %w_f32 : tensor<?xf32>
     %y = arith.addf %scaled, %b_f32 : tensor<?xf32>
     %y_T = blk.cast %y : tensor<?xf32> to tensor<?x!T>
-    %y_ptrs = blk.addptr %Y_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %y_ptrs = blk.addptr %Y_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
     blk.store %y_ptrs, %y_T, %mask : tensor<?x!ptrT>
+  } else {
+    // Compute the mean.
+    %sum_block = scf.for %off = %c0 to %N step %BLOCK
+        iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
+      %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
+      %cols = arith.addi %off_block, %arange : tensor<?xi32>
+      %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
+      %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+      %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+      %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+      %next = arith.addf %acc, %x_f32 : tensor<?xf32>
+      scf.yield %next : tensor<?xf32>
+    }
+    %sum = blk.reduce %sum_block axis 0 : tensor<?xf32> -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      blk.yield %s : f32
+    }
+    %mean = arith.divf %sum, %N_f32 : f32
+    %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
+
+    // Compute the variance.
+    %var_block = scf.for %off = %c0 to %N step %BLOCK
+        iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
+      %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
+      %cols = arith.addi %off_block, %arange : tensor<?xi32>
+      %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
+      %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+      %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+      %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+      %centered = arith.subf %x_f32, %mean_block : tensor<?xf32>
+      %d = arith.select %mask, %centered, %zeros : tensor<?xi1>, tensor<?xf32>
+      %d2 = arith.mulf %d, %d : tensor<?xf32>
+      %next = arith.addf %acc, %d2 : tensor<?xf32>
+      scf.yield %next : tensor<?xf32>
+    }
+    %var_sum = blk.reduce %var_block axis 0 : tensor<?xf32> -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      blk.yield %s : f32
+    }
+    %var = arith.divf %var_sum, %N_f32 : f32
+    %var_eps = arith.addf %var, %eps : f32
+    %std = math.sqrt %var_eps : f32
+    %rstd = arith.divf %one, %std : f32
+
+    // Write mean and rstd.
+    blk.store %mean_ptr, %mean : !blk.ptr<f32>
+    blk.store %rstd_ptr, %rstd : !blk.ptr<f32>
+
+    // Normalize and apply the linear transformation.
+    %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
+    scf.for %off = %c0 to %N step %BLOCK : i32 {
+      %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
+      %cols = arith.addi %off_block, %arange : tensor<?xi32>
+      %mask = arith.cmpi slt, %cols, %N_block : tensor<?xi32>
+      %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+      %b_ptrs = blk.addptr %B_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+      %x_ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+      %w = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
+      %b = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
+      %x = blk.load %x_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+      %w_f32 = blk.cast %w : tensor<?x!T> to tensor<?xf32>
+      %b_f32 = blk.cast %b : tensor<?x!T> to tensor<?xf32>
+      %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
+      %centered = arith.subf %x_f32, %mean_block : tensor<?xf32>
+      %x_hat = arith.mulf %centered, %rstd_block : tensor<?xf32>
+      %scaled = arith.mulf %x_hat, %w_f32 : tensor<?xf32>
+      %y = arith.addf %scaled, %b_f32 : tensor<?xf32>
+      %y_T = blk.cast %y : tensor<?xf32> to tensor<?x!T>
+      %y_ptrs = blk.addptr %Y_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+      blk.store %y_ptrs, %y_T, %mask : tensor<?x!ptrT>
+    }
   }
   return
 }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: the lit suite (IR, PTX through
+# ptxas; GPU integration tests run only where a GPU is), the C++ unit tests
+# and the Python tests that need no GPU.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+scripts/build.sh
+cmake --build build --target check-ln
+LN_REQUIRE_RUNTIME=1 PYTHONPATH=dist/python python3 -m pytest -q python/tests
