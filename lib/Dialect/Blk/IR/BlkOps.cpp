@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -137,9 +138,39 @@ LogicalResult ExpandDimsOp::verify() {
   return success();
 }
 
+namespace {
+/// expand_dims/broadcast of a splat is a splat of the result's type: the
+/// lowering then needs no data movement for it.
+template <typename OpTy>
+struct ReshapeOfSplat : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto splat = op.getSrc().template getDefiningOp<SplatOp>();
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!splat || !type.hasStaticShape())
+      return failure();
+    rewriter.replaceOpWithNewOp<SplatOp>(op, type, splat.getValue(),
+                                         ValueRange());
+    return success();
+  }
+};
+} // namespace
+
+void ExpandDimsOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                               MLIRContext *context) {
+  patterns.add<ReshapeOfSplat<ExpandDimsOp>>(context);
+}
+
 //===----------------------------------------------------------------------===//
 // BroadcastOp
 //===----------------------------------------------------------------------===//
+
+void BroadcastOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                              MLIRContext *context) {
+  patterns.add<ReshapeOfSplat<BroadcastOp>>(context);
+}
 
 LogicalResult BroadcastOp::verify() {
   auto srcType = cast<RankedTensorType>(getSrc().getType());
@@ -212,6 +243,17 @@ LogicalResult AddPtrOp::verify() {
                        "blocks, got ")
            << ptrType << " and " << offsetType;
   return verifySameShape(*this, ptrType, offsetType, "offset");
+}
+
+OpFoldResult AddPtrOp::fold(FoldAdaptor adaptor) {
+  // ptr + 0 is ptr.
+  Attribute offset = adaptor.getOffset();
+  if (auto splat = dyn_cast_if_present<SplatElementsAttr>(offset))
+    offset = splat.getSplatValue<Attribute>();
+  if (auto integer = dyn_cast_if_present<IntegerAttr>(offset))
+    if (integer.getValue().isZero())
+      return getPtr();
+  return {};
 }
 
 //===----------------------------------------------------------------------===//

@@ -150,6 +150,7 @@ def Blk_ExpandDimsOp : Blk_Op<"expand_dims", [Pure]> {
     $src `,` $axis attr-dict `:` type($src) `->` type($result)
   }];
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Blk_BroadcastOp : Blk_Op<"broadcast", [Pure]> {
@@ -170,6 +171,7 @@ def Blk_BroadcastOp : Blk_Op<"broadcast", [Pure]> {
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Blk_CastOp : Blk_Op<"cast", [Pure]> {
@@ -213,6 +215,7 @@ def Blk_AddPtrOp : Blk_Op<"addptr", [Pure, AllTypesMatch<["ptr", "result"]>]> {
     $ptr `,` $offset attr-dict `:` type($ptr) `,` type($offset)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Blk_LoadOp : Blk_Op<"load", [AttrSizedOperandSegments,
