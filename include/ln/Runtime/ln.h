@@ -61,15 +61,18 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
                                 const void *bias, void *y, int64_t y_row_stride,
                                 float *mean, float *rstd);
 
-/* Bytes of scratch the backward pass needs (locks, counters and the float32
- * partial dw/db buffers) for this shape. */
+/* Bytes of scratch the backward pass needs for this shape (0 if M or N is
+ * below 1): GROUP_SIZE_M locks and "first store" counters, then the float32
+ * partial dw and db buffers (GROUP_SIZE_M x N each), each section 256-byte
+ * aligned. The same for every dtype. */
 size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
                                              int64_t N);
 
 /* dx (M x N, dx_row_stride), dw and db (N) from dy, x, weight and the
  * forward's mean/rstd. `workspace` must hold
  * ln_layer_norm_backward_workspace_size() bytes, 16-byte aligned; it is
- * initialized on `stream` by this call. */
+ * initialized on `stream` by this call (the locks are zeroed), so it may be
+ * reused by the next call on the same stream. */
 ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  int64_t N, const void *dy,
                                  int64_t dy_row_stride, const void *x,

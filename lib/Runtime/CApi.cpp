@@ -1,0 +1,77 @@
+//===- CApi.cpp - The C API of libln_runtime (ln.h) -----------------------===//
+//
+// Every entry point catches the C++ runtime's errors and turns them into an
+// ln_status plus a thread-local message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ln/Runtime/LayerNorm.h"
+#include "ln/Runtime/ln.h"
+
+#include <new>
+#include <string>
+
+using namespace ln::runtime;
+
+namespace {
+
+thread_local std::string lastError;
+
+template <typename Body>
+ln_status guarded(Body body) {
+  try {
+    body();
+    lastError.clear();
+    return LN_SUCCESS;
+  } catch (const RuntimeError &error) {
+    lastError = error.what();
+    return error.getStatus();
+  } catch (const std::bad_alloc &) {
+    lastError = "out of host memory";
+    return LN_ERROR_CUDA;
+  }
+}
+
+} // namespace
+
+extern "C" {
+
+const char *ln_last_error(void) { return lastError.c_str(); }
+
+ln_status ln_init(void) {
+  return guarded([] { Context::get(); });
+}
+
+ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
+                                int64_t N, float eps, const void *x,
+                                int64_t x_row_stride, const void *weight,
+                                const void *bias, void *y,
+                                int64_t y_row_stride, float *mean,
+                                float *rstd) {
+  return guarded([&] {
+    layerNormForward(dtype, static_cast<CUstream>(stream), M, N, eps, x,
+                     x_row_stride, weight, bias, y, y_row_stride, mean, rstd);
+  });
+}
+
+size_t ln_layer_norm_backward_workspace_size(ln_dtype, int64_t M, int64_t N) {
+  if (M < 1 || N < 1)
+    return 0;
+  return planBackward(M, N).workspaceBytes;
+}
+
+ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
+                                 int64_t N, const void *dy,
+                                 int64_t dy_row_stride, const void *x,
+                                 int64_t x_row_stride, const void *weight,
+                                 const float *mean, const float *rstd,
+                                 void *dx, int64_t dx_row_stride, void *dw,
+                                 void *db, void *workspace) {
+  return guarded([&] {
+    layerNormBackward(dtype, static_cast<CUstream>(stream), M, N, dy,
+                      dy_row_stride, x, x_row_stride, weight, mean, rstd, dx,
+                      dx_row_stride, dw, db, workspace);
+  });
+}
+
+} // extern "C"

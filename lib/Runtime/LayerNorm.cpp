@@ -1,0 +1,233 @@
+//===- LayerNorm.cpp - The LayerNorm host logic ---------------------------===//
+
+#include "ln/Runtime/LayerNorm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+using namespace ln::runtime;
+
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+size_t ln::runtime::getElementSize(ln_dtype dtype) {
+  return dtype == LN_F32 ? 4 : 2;
+}
+
+const char *ln::runtime::getDTypeName(ln_dtype dtype) {
+  switch (dtype) {
+  case LN_F16:
+    return "f16";
+  case LN_BF16:
+    return "bf16";
+  case LN_F32:
+    return "f32";
+  }
+  return "unknown";
+}
+
+bool ln::runtime::isAlignedLaunch(std::initializer_list<const void *> pointers,
+                                  std::initializer_list<int64_t> counts) {
+  for (const void *pointer : pointers)
+    if (reinterpret_cast<uintptr_t>(pointer) % 16 != 0)
+      return false;
+  for (int64_t count : counts)
+    if (count % 16 != 0)
+      return false;
+  return true;
+}
+
+const EmbeddedKernel *ln::runtime::selectKernel(
+    const EmbeddedKernel *table, size_t count, const char *entry,
+    ln_dtype dtype, int64_t columns, bool aligned, bool allowLoop) {
+  const EmbeddedKernel *fitting = nullptr, *largest = nullptr;
+  for (size_t i = 0; i < count; ++i) {
+    const EmbeddedKernel &kernel = table[i];
+    if (std::string(kernel.entry) != entry || kernel.dtype != dtype ||
+        kernel.aligned != aligned)
+      continue;
+    if (kernel.blockSize >= columns &&
+        (!fitting || kernel.blockSize < fitting->blockSize))
+      fitting = &kernel;
+    if (!largest || kernel.blockSize > largest->blockSize)
+      largest = &kernel;
+  }
+  return fitting ? fitting : allowLoop ? largest : nullptr;
+}
+
+int64_t ln::runtime::getTutorialGroupSize(int64_t N) {
+  if (N <= 1024)
+    return 256;
+  if (N <= 4096)
+    return 128;
+  if (N <= 8192)
+    return 96;
+  return 64;
+}
+
+static size_t alignTo256(size_t bytes) { return (bytes + 255) / 256 * 256; }
+
+BackwardPlan ln::runtime::planBackward(int64_t M, int64_t N) {
+  // About two programs per multiprocessor on an H100 (132 SMs); measured
+  // on the H100, 16 rows per program at M = 4096 roughly doubles the
+  // throughput of one (docs/benchmarks.md).
+  constexpr int64_t kTargetPrograms = 256, kMaxRowsPerProgram = 64;
+  BackwardPlan plan;
+  plan.rowsPerProgram = std::clamp<int64_t>(
+      (M + kTargetPrograms - 1) / kTargetPrograms, 1, kMaxRowsPerProgram);
+  plan.programs = (M + plan.rowsPerProgram - 1) / plan.rowsPerProgram;
+  plan.groupSize = std::min(getTutorialGroupSize(N), plan.programs);
+  size_t partialBytes = alignTo256(size_t(plan.groupSize) * N * sizeof(float));
+  plan.lockOffset = 0;
+  plan.dwOffset = alignTo256(2 * plan.groupSize * sizeof(int32_t));
+  plan.dbOffset = plan.dwOffset + partialBytes;
+  plan.workspaceBytes = plan.dbOffset + partialBytes;
+  return plan;
+}
+
+//===----------------------------------------------------------------------===//
+// Launching
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+void requireDType(ln_dtype dtype) {
+  if (dtype != LN_F16 && dtype != LN_BF16 && dtype != LN_F32)
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         "dtype " + std::to_string(int(dtype)) +
+             " is not LN_F16, LN_BF16 or LN_F32");
+}
+
+void requireShape(int64_t M, int64_t N) {
+  if (M < 1 || N < 1)
+    fail(LN_ERROR_INVALID_ARGUMENT, "M and N must be at least 1, got M=" +
+                                        std::to_string(M) +
+                                        " N=" + std::to_string(N));
+  if (M > INT32_MAX || N > INT32_MAX)
+    fail(LN_ERROR_INVALID_ARGUMENT, "M and N must fit in 32 bits");
+}
+
+void requireStride(const char *name, int64_t stride, int64_t N) {
+  if (stride < N)
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         std::string(name) + " (" + std::to_string(stride) +
+             ") must be at least N (" + std::to_string(N) +
+             "): rows may not overlap");
+}
+
+void requirePointer(const char *name, const void *pointer) {
+  if (!pointer)
+    fail(LN_ERROR_INVALID_ARGUMENT, std::string(name) + " is null");
+}
+
+const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
+                                    int64_t N, bool aligned, bool allowLoop) {
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  const EmbeddedKernel *kernel =
+      selectKernel(table, count, entry, dtype, N, aligned, allowLoop);
+  if (!kernel)
+    fail(LN_ERROR_UNSUPPORTED,
+         std::string("no compiled ") + entry + " kernel for " +
+             getDTypeName(dtype) + " with N=" + std::to_string(N) +
+             (count == 0 ? " (this build embeds no kernels: it was "
+                           "configured with LN_BUILD_COMPILER=OFF)"
+                         : " (rows of more than 64 KB are not supported by "
+                           "the backward pass)"));
+  return *kernel;
+}
+
+Dim3 blockOf(const EmbeddedKernel &kernel) {
+  return {unsigned(32 * kernel.numWarps), 1, 1};
+}
+
+} // namespace
+
+void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
+                                   int64_t N, float eps, const void *x,
+                                   int64_t xRowStride, const void *weight,
+                                   const void *bias, void *y,
+                                   int64_t yRowStride, float *mean,
+                                   float *rstd) {
+  requireDType(dtype);
+  requireShape(M, N);
+  requireStride("x_row_stride", xRowStride, N);
+  requireStride("y_row_stride", yRowStride, N);
+  for (auto [name, pointer] : {std::pair<const char *, const void *>{"x", x},
+                               {"weight", weight}, {"bias", bias}, {"y", y},
+                               {"mean", mean}, {"rstd", rstd}})
+    requirePointer(name, pointer);
+  if (!(eps > 0) || !std::isfinite(eps))
+    fail(LN_ERROR_INVALID_ARGUMENT, "eps must be positive and finite");
+
+  bool aligned = isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});
+  const EmbeddedKernel &kernel =
+      requireKernel(kForwardKernel, dtype, N, aligned, /*allowLoop=*/true);
+  Context context = Context::get();
+  int32_t n = int32_t(N);
+  void *arguments[] = {&x,          &y,          &weight, &bias, &mean, &rstd,
+                       &xRowStride, &yRowStride, &n,      &eps};
+  context.launch(context.getFunction(kernel), {unsigned(M), 1, 1},
+                 blockOf(kernel), arguments, stream);
+}
+
+void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
+                                    int64_t M, int64_t N, const void *dy,
+                                    int64_t dyRowStride, const void *x,
+                                    int64_t xRowStride, const void *weight,
+                                    const float *mean, const float *rstd,
+                                    void *dx, int64_t dxRowStride, void *dw,
+                                    void *db, void *workspace) {
+  requireDType(dtype);
+  requireShape(M, N);
+  requireStride("dy_row_stride", dyRowStride, N);
+  requireStride("x_row_stride", xRowStride, N);
+  requireStride("dx_row_stride", dxRowStride, N);
+  for (auto [name, pointer] : {std::pair<const char *, const void *>{"dy", dy},
+                               {"x", x}, {"weight", weight}, {"mean", mean},
+                               {"rstd", rstd}, {"dx", dx}, {"dw", dw},
+                               {"db", db}, {"workspace", workspace}})
+    requirePointer(name, pointer);
+  if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
+    fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
+
+  BackwardPlan plan = planBackward(M, N);
+  bool aligned = isAlignedLaunch({dx, dy, x, weight},
+                                 {N, dxRowStride, dyRowStride, xRowStride});
+  const EmbeddedKernel &dxKernel =
+      requireKernel(kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
+  const EmbeddedKernel &dwdbKernel = requireKernel(
+      kBackwardDwDbKernel, dtype, /*columns=*/1,
+      isAlignedLaunch({dw, db}, {N}), /*allowLoop=*/true);
+
+  Context context = Context::get();
+  const DriverApi &driver = context.getDriver();
+  auto base = reinterpret_cast<CUdeviceptr>(workspace);
+  void *locks = reinterpret_cast<void *>(base + plan.lockOffset);
+  void *partialDw = reinterpret_cast<void *>(base + plan.dwOffset);
+  void *partialDb = reinterpret_cast<void *>(base + plan.dbOffset);
+  // Locks and "first store" counters start at zero; the partial buffers
+  // need no initialization.
+  context.check(driver.cuMemsetD32Async(base + plan.lockOffset, 0,
+                                        2 * plan.groupSize, stream),
+                "cuMemsetD32Async");
+
+  int32_t m = int32_t(M), n = int32_t(N), group = int32_t(plan.groupSize),
+          rows = int32_t(plan.rowsPerProgram);
+  void *dxArguments[] = {&dx,   &dy,        &partialDw,   &partialDb,
+                         &x,    &weight,    &mean,        &rstd,
+                         &locks, &dxRowStride, &dyRowStride, &xRowStride,
+                         &m,    &n,         &group,       &rows};
+  context.launch(context.getFunction(dxKernel),
+                 {unsigned(plan.programs), 1, 1}, blockOf(dxKernel),
+                 dxArguments, stream);
+
+  int32_t partialRows = group;
+  void *dwdbArguments[] = {&partialDw, &partialDb, &dw, &db, &partialRows, &n};
+  unsigned columnBlocks =
+      unsigned((N + dwdbKernel.blockSize - 1) / dwdbKernel.blockSize);
+  context.launch(context.getFunction(dwdbKernel), {columnBlocks, 1, 1},
+                 blockOf(dwdbKernel), dwdbArguments, stream);
+}

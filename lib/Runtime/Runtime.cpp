@@ -1,0 +1,190 @@
+//===- Runtime.cpp - ln's CUDA runtime ------------------------------------===//
+
+#include "ln/Runtime/Runtime.h"
+
+#include <map>
+#include <mutex>
+#include <utility>
+
+using namespace ln::runtime;
+
+//===----------------------------------------------------------------------===//
+// Context
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Modules loaded per context, keyed by the address of their PTX text, and
+/// their functions. Modules are never unloaded: the embedded kernels are
+/// few, and a context outlives the library's users.
+struct ModuleCache {
+  std::mutex mutex;
+  std::map<std::pair<CUcontext, const char *>, CUmodule> modules;
+  std::map<std::pair<CUmodule, std::string>, CUfunction> functions;
+};
+
+ModuleCache &getModuleCache() {
+  static ModuleCache cache;
+  return cache;
+}
+
+} // namespace
+
+Context Context::get() {
+  std::string error;
+  const DriverApi *driver = ln::runtime::getDriver(error);
+  if (!driver)
+    fail(LN_ERROR_NO_GPU, error);
+  CUcontext handle = nullptr;
+  CUresult result = driver->cuCtxGetCurrent(&handle);
+  if (result != CUDA_SUCCESS)
+    fail(LN_ERROR_CUDA, describeDriverError(*driver, "cuCtxGetCurrent", result));
+  if (!handle) {
+    CUdevice device;
+    if ((result = driver->cuDeviceGet(&device, 0)) != CUDA_SUCCESS)
+      fail(LN_ERROR_CUDA, describeDriverError(*driver, "cuDeviceGet", result));
+    if ((result = driver->cuDevicePrimaryCtxRetain(&handle, device)) !=
+        CUDA_SUCCESS)
+      fail(LN_ERROR_CUDA,
+           describeDriverError(*driver, "cuDevicePrimaryCtxRetain", result));
+    if ((result = driver->cuCtxSetCurrent(handle)) != CUDA_SUCCESS)
+      fail(LN_ERROR_CUDA,
+           describeDriverError(*driver, "cuCtxSetCurrent", result));
+  }
+  return Context(driver, handle);
+}
+
+void Context::check(CUresult result, const char *call) const {
+  if (result != CUDA_SUCCESS)
+    fail(LN_ERROR_CUDA, describeDriverError(*driver, call, result));
+}
+
+static CUdevice currentDevice(const Context &context) {
+  CUdevice device;
+  context.check(context.getDriver().cuCtxGetDevice(&device), "cuCtxGetDevice");
+  return device;
+}
+
+std::string Context::getDeviceName() const {
+  char name[256] = {};
+  check(driver->cuDeviceGetName(name, sizeof(name), currentDevice(*this)),
+        "cuDeviceGetName");
+  return name;
+}
+
+int Context::getMultiprocessorCount() const {
+  int count = 0;
+  check(driver->cuDeviceGetAttribute(
+            &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+            currentDevice(*this)),
+        "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
+  return count;
+}
+
+CUfunction Context::getFunction(const char *ptx, const char *entry) const {
+  ModuleCache &cache = getModuleCache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  CUmodule module;
+  auto it = cache.modules.find({handle, ptx});
+  if (it != cache.modules.end()) {
+    module = it->second;
+  } else {
+    // The JIT's error log says which PTX line it rejected.
+    char log[8192] = {};
+    CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
+                              CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+    void *values[] = {log, reinterpret_cast<void *>(sizeof(log))};
+    CUresult result =
+        driver->cuModuleLoadDataEx(&module, ptx, 2, options, values);
+    if (result != CUDA_SUCCESS)
+      fail(LN_ERROR_CUDA,
+           describeDriverError(*driver, "cuModuleLoadDataEx", result) +
+               " loading the module of '" + entry + "'; JIT log: " +
+               (log[0] ? log : "(empty)"));
+    cache.modules.emplace(std::make_pair(handle, ptx), module);
+  }
+  auto known = cache.functions.find({module, entry});
+  if (known != cache.functions.end())
+    return known->second;
+  CUfunction function;
+  CUresult result = driver->cuModuleGetFunction(&function, module, entry);
+  if (result != CUDA_SUCCESS)
+    fail(LN_ERROR_CUDA,
+         describeDriverError(*driver, "cuModuleGetFunction", result) +
+             " for entry '" + entry + "'");
+  cache.functions.emplace(std::make_pair(module, std::string(entry)),
+                          function);
+  return function;
+}
+
+CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {
+  return getFunction(kernel.ptx, kernel.entry);
+}
+
+void Context::launch(CUfunction function, Dim3 grid, Dim3 block,
+                     void **arguments, CUstream stream) const {
+  check(driver->cuLaunchKernel(function, grid[0], grid[1], grid[2], block[0],
+                               block[1], block[2], /*sharedMemBytes=*/0,
+                               stream, arguments, /*extra=*/nullptr),
+        "cuLaunchKernel");
+}
+
+//===----------------------------------------------------------------------===//
+// DeviceBuffer
+//===----------------------------------------------------------------------===//
+
+DeviceBuffer::DeviceBuffer(const Context &context, size_t bytes)
+    : context(&context), bytes(bytes) {
+  context.check(context.getDriver().cuMemAlloc(&pointer, bytes ? bytes : 1),
+                "cuMemAlloc");
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  if (pointer)
+    context->getDriver().cuMemFree(pointer);
+}
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer &&other) noexcept
+    : context(other.context), pointer(std::exchange(other.pointer, 0)),
+      bytes(other.bytes) {}
+
+void DeviceBuffer::upload(const void *host, size_t count) const {
+  context->check(context->getDriver().cuMemcpyHtoD(pointer, host, count),
+                 "cuMemcpyHtoD");
+}
+
+void DeviceBuffer::download(void *host, size_t count) const {
+  context->check(context->getDriver().cuMemcpyDtoH(host, pointer, count),
+                 "cuMemcpyDtoH");
+}
+
+//===----------------------------------------------------------------------===//
+// EventTimer
+//===----------------------------------------------------------------------===//
+
+EventTimer::EventTimer(const Context &context) : context(context) {
+  context.check(context.getDriver().cuEventCreate(&begin, CU_EVENT_DEFAULT),
+                "cuEventCreate");
+  context.check(context.getDriver().cuEventCreate(&end, CU_EVENT_DEFAULT),
+                "cuEventCreate");
+}
+
+EventTimer::~EventTimer() {
+  context.getDriver().cuEventDestroy(begin);
+  context.getDriver().cuEventDestroy(end);
+}
+
+void EventTimer::start(CUstream stream) {
+  context.check(context.getDriver().cuEventRecord(begin, stream),
+                "cuEventRecord");
+}
+
+float EventTimer::stop(CUstream stream) {
+  const DriverApi &driver = context.getDriver();
+  context.check(driver.cuEventRecord(end, stream), "cuEventRecord");
+  context.check(driver.cuEventSynchronize(end), "cuEventSynchronize");
+  float milliseconds = 0;
+  context.check(driver.cuEventElapsedTime(&milliseconds, begin, end),
+                "cuEventElapsedTime");
+  return milliseconds;
+}

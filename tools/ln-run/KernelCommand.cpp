@@ -1,0 +1,263 @@
+//===- KernelCommand.cpp - ln-run kernel: run a user's kernel -------------===//
+//
+// Loads a .ptx file (or compiles a .mlir one with ln-opt | ln-translate),
+// allocates and fills its buffer arguments, launches it, and prints or saves
+// the buffers afterwards.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelCommand.h"
+#include "HostArray.h"
+#include "LayerNormCommand.h"
+
+#include "ln/Runtime/Runtime.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace ln::run;
+using namespace ln::runtime;
+
+namespace {
+
+std::string readFile(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    throw UsageError("kernel: cannot read '" + path + "'");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+/// ln-opt next to this executable (an install or build tree), else on PATH.
+std::string findTool(const char *argv0, const std::string &tool) {
+  char self[4096] = {};
+  ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  std::string directory = length > 0 ? std::string(self, length) : argv0;
+  directory = directory.substr(0, directory.rfind('/') + 1);
+  if (access((directory + tool).c_str(), X_OK) == 0)
+    return directory + tool;
+  std::string path = getenv("PATH") ? getenv("PATH") : "";
+  std::stringstream entries(path);
+  std::string entry;
+  while (std::getline(entries, entry, ':'))
+    if (!entry.empty() && access((entry + "/" + tool).c_str(), X_OK) == 0)
+      return entry + "/" + tool;
+  return "";
+}
+
+std::string shellQuote(const std::string &text) {
+  std::string quoted = "'";
+  for (char c : text)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+/// PTX of a .mlir kernel: ln-opt [--blk-specialize] --blk-to-ptx | ln-translate.
+std::string compileMLIR(const KernelOptions &options, const char *argv0) {
+  std::string opt = findTool(argv0, "ln-opt");
+  std::string translate = findTool(argv0, "ln-translate");
+  if (opt.empty() || translate.empty())
+    throw UsageError("kernel: " + options.file +
+                     " is MLIR, and compiling it needs ln-opt and "
+                     "ln-translate (next to ln-run or on PATH), which this "
+                     "machine lacks; compile it to .ptx elsewhere");
+  std::string command = shellQuote(opt) + " " + shellQuote(options.file);
+  if (!options.specialize.empty())
+    command += " " + shellQuote("--blk-specialize=" + options.specialize);
+  command += " --blk-to-ptx | " + shellQuote(translate) + " --ptx";
+  FILE *pipe = popen(command.c_str(), "r");
+  if (!pipe)
+    throw UsageError("kernel: cannot run " + opt);
+  std::string ptx;
+  char chunk[65536];
+  size_t read;
+  while ((read = fread(chunk, 1, sizeof(chunk), pipe)) > 0)
+    ptx.append(chunk, read);
+  int status = pclose(pipe);
+  if (status != 0 || ptx.empty())
+    throw UsageError("kernel: compiling " + options.file +
+                     " failed (see ln-opt's diagnostics above)");
+  return ptx;
+}
+
+size_t typeBytes(const std::string &type) {
+  if (type == "i64" || type == "f64")
+    return 8;
+  if (type == "f16" || type == "bf16")
+    return 2;
+  return 4;
+}
+
+/// A buffer argument's host data, any of the supported element types.
+struct Buffer {
+  std::string type;
+  int64_t count;
+  std::vector<uint8_t> bytes;
+
+  double get(int64_t i) const {
+    const uint8_t *p = bytes.data() + i * typeBytes(type);
+    if (type == "i32") {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    if (type == "i64") {
+      int64_t v;
+      std::memcpy(&v, p, 8);
+      return double(v);
+    }
+    if (type == "f32") {
+      float v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    if (type == "f64") {
+      double v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
+    uint16_t bits;
+    std::memcpy(&bits, p, 2);
+    return type == "f16" ? halfToFloat(bits) : bfloat16ToFloat(bits);
+  }
+
+  void set(int64_t i, double value) {
+    uint8_t *p = bytes.data() + i * typeBytes(type);
+    if (type == "i32") {
+      int32_t v = int32_t(value);
+      std::memcpy(p, &v, 4);
+    } else if (type == "i64") {
+      int64_t v = int64_t(value);
+      std::memcpy(p, &v, 8);
+    } else if (type == "f32") {
+      float v = float(value);
+      std::memcpy(p, &v, 4);
+    } else if (type == "f64") {
+      std::memcpy(p, &value, 8);
+    } else {
+      uint16_t bits = type == "f16" ? floatToHalf(float(value))
+                                    : floatToBFloat16(float(value));
+      std::memcpy(p, &bits, 2);
+    }
+  }
+};
+
+void fill(Buffer &buffer, const std::string &how, std::mt19937_64 &rng) {
+  std::uniform_real_distribution<double> uniform(0, 1);
+  std::normal_distribution<double> normal(0, 1);
+  double constant = 0;
+  if (how != "rand" && how != "randn" && how != "zeros" && how != "ones" &&
+      how != "iota")
+    constant = std::strtod(how.c_str(), nullptr);
+  for (int64_t i = 0; i < buffer.count; ++i)
+    buffer.set(i, how == "rand"    ? uniform(rng)
+                  : how == "randn" ? normal(rng)
+                  : how == "zeros" ? 0
+                  : how == "ones"  ? 1
+                  : how == "iota"  ? double(i)
+                                   : constant);
+}
+
+} // namespace
+
+int ln::run::runKernelCommand(const KernelOptions &options,
+                              const char *argv0) {
+  if (access(options.file.c_str(), R_OK) != 0)
+    throw UsageError("kernel: cannot read '" + options.file + "'");
+  bool isMLIR = options.file.size() > 5 &&
+                options.file.compare(options.file.size() - 5, 5, ".mlir") == 0;
+  std::string ptx =
+      isMLIR ? compileMLIR(options, argv0) : readFile(options.file);
+
+  Context context = Context::get();
+  CUfunction function = context.getFunction(ptx.c_str(), options.name.c_str());
+
+  std::mt19937_64 rng(options.seed ? *options.seed : std::random_device{}());
+  std::vector<Buffer> buffers;
+  std::vector<DeviceBuffer> deviceBuffers;
+  std::vector<std::vector<uint8_t>> scalars;
+  std::vector<void *> arguments;
+  for (const KernelArgument &argument : options.arguments) {
+    if (argument.isBuffer) {
+      Buffer buffer{argument.type, argument.count,
+                    std::vector<uint8_t>(argument.count *
+                                         typeBytes(argument.type))};
+      fill(buffer, argument.fill, rng);
+      deviceBuffers.emplace_back(context, buffer.bytes.size());
+      deviceBuffers.back().upload(buffer.bytes.data(), buffer.bytes.size());
+      buffers.push_back(std::move(buffer));
+      continue;
+    }
+    Buffer scalar{argument.type, 1,
+                  std::vector<uint8_t>(typeBytes(argument.type))};
+    scalar.set(0, argument.type[0] == 'i'
+                      ? double(std::stoll(argument.value))
+                      : std::strtod(argument.value.c_str(), nullptr));
+    scalars.push_back(std::move(scalar.bytes));
+  }
+  // Argument pointers, in order, once the storage no longer moves.
+  size_t nextBuffer = 0, nextScalar = 0;
+  std::vector<CUdeviceptr> pointers;
+  pointers.reserve(deviceBuffers.size());
+  for (const KernelArgument &argument : options.arguments) {
+    if (argument.isBuffer) {
+      pointers.push_back(deviceBuffers[nextBuffer++].get());
+      arguments.push_back(&pointers.back());
+    } else {
+      arguments.push_back(scalars[nextScalar++].data());
+    }
+  }
+
+  Dim3 grid = {options.grid[0], options.grid[1], options.grid[2]};
+  Dim3 block = {options.block[0], options.block[1], options.block[2]};
+  auto launch = [&] {
+    context.launch(function, grid, block, arguments.data(), nullptr);
+  };
+  launch();
+  context.check(context.getDriver().cuCtxSynchronize(),
+                "cuCtxSynchronize (after the kernel)");
+  for (size_t i = 0; i < buffers.size(); ++i)
+    deviceBuffers[i].download(buffers[i].bytes.data(),
+                              buffers[i].bytes.size());
+
+  std::printf("%s: grid (%u, %u, %u), block (%u, %u, %u)\n",
+              options.name.c_str(), grid[0], grid[1], grid[2], block[0],
+              block[1], block[2]);
+  size_t bufferIndex = 0;
+  for (size_t a = 0; a < options.arguments.size(); ++a) {
+    if (!options.arguments[a].isBuffer)
+      continue;
+    const Buffer &buffer = buffers[bufferIndex++];
+    std::printf("  arg %zu %s[%lld]:", a, buffer.type.c_str(),
+                (long long)buffer.count);
+    for (int64_t i = 0; i < std::min(buffer.count, options.print); ++i)
+      std::printf(" %.6g", buffer.get(i));
+    std::printf(buffer.count > options.print ? " ...\n" : "\n");
+  }
+  if (!options.outPath.empty()) {
+    std::ofstream out(options.outPath);
+    bufferIndex = 0;
+    for (size_t a = 0; a < options.arguments.size(); ++a) {
+      if (!options.arguments[a].isBuffer)
+        continue;
+      const Buffer &buffer = buffers[bufferIndex++];
+      out << "# arg " << a << ' ' << buffer.type << '[' << buffer.count
+          << "]\n";
+      for (int64_t i = 0; i < buffer.count; ++i)
+        out << buffer.get(i) << '\n';
+    }
+    if (!out)
+      throw UsageError("--out: cannot write " + options.outPath);
+  }
+  if (options.bench)
+    std::printf("  time: %.4f ms (median of %d)\n",
+                timeMedian(context, options.timing, launch),
+                options.timing.repetitions);
+  return kExitOk;
+}

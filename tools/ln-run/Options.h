@@ -1,0 +1,97 @@
+//===- Options.h - ln-run's command line ------------------------*- C++ -*-===//
+
+#ifndef LN_TOOLS_LN_RUN_OPTIONS_H
+#define LN_TOOLS_LN_RUN_OPTIONS_H
+
+#include "ln/Runtime/ln.h"
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ln::run {
+
+/// Exit codes, documented in --help.
+enum ExitCode {
+  kExitOk = 0,
+  kExitCheckFailed = 1,
+  kExitBadArguments = 2,
+  kExitNoGpu = 3,
+  kExitCudaError = 4,
+};
+
+/// A command-line error; the message names the flag.
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Mode { Forward, Backward };
+
+struct TimingOptions {
+  int warmup = 25;
+  int repetitions = 100;
+};
+
+struct LayerNormOptions {
+  Mode mode = Mode::Forward;
+  int64_t M = 4096, N = 8192;
+  std::optional<int64_t> rowStride;
+  ln_dtype dtype = LN_F16;
+  float eps = 1e-5f;
+  bool check = false, bench = false;
+  std::optional<uint64_t> seed;
+  TimingOptions timing;
+};
+
+struct SweepOptions {
+  ln_dtype dtype = LN_F16;
+  int64_t M = 4096;
+  std::vector<int64_t> Ns; // the tutorial's 1024..15872 step 512 by default
+  std::vector<Mode> modes = {Mode::Forward, Mode::Backward};
+  bool check = true;
+  std::string csvPath, jsonPath;
+  TimingOptions timing;
+};
+
+/// One argument of a user kernel: a scalar, or a buffer of `count` elements
+/// filled per `fill` ("rand", "randn", "zeros", "ones", "iota" or a number).
+struct KernelArgument {
+  std::string type; // i32, i64, f32, f64, f16, bf16
+  bool isBuffer = false;
+  int64_t count = 0;
+  std::string fill;  // buffers
+  std::string value; // scalars
+};
+
+struct KernelOptions {
+  std::string file;   // .ptx, or .mlir compiled with ln-opt
+  std::string name;   // the kernel (PTX entry)
+  std::string specialize; // blk-specialize options for .mlir input
+  unsigned grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
+  std::vector<KernelArgument> arguments;
+  int64_t print = 8; // elements of each buffer to print
+  std::string outPath;
+  std::optional<uint64_t> seed;
+  bool bench = false;
+  TimingOptions timing;
+};
+
+ln_dtype parseDType(const std::string &flag, const std::string &text);
+int64_t parseInteger(const std::string &flag, const std::string &text,
+                     int64_t min, int64_t max);
+/// "X", "X,Y" or "X,Y,Z".
+void parseDim3(const std::string &flag, const std::string &text,
+               unsigned (&dims)[3]);
+/// "f32*:4096=rand", "i32=4096", "f16*:1024" (zeros), ...
+KernelArgument parseKernelArgument(const std::string &text);
+
+LayerNormOptions parseLayerNormOptions(const std::vector<std::string> &args);
+SweepOptions parseSweepOptions(const std::vector<std::string> &args);
+KernelOptions parseKernelOptions(const std::vector<std::string> &args);
+
+} // namespace ln::run
+
+#endif // LN_TOOLS_LN_RUN_OPTIONS_H
