@@ -82,15 +82,28 @@ AxisInfo defaultInfo(Type type) {
   return AxisInfo::unknown(shapeOf(type).size(), pointeeBytes(type));
 }
 
+/// The divisibility of `x` along `dim` that holds for the first value of
+/// every run of `contiguity` elements: where runs get shorter than x's own,
+/// the new runs start inside x's runs, at values only divisible by
+/// gcd(divisibility, new length) — 1 when every element starts a run.
+int64_t divisibilityForRuns(const AxisInfo &x, unsigned dim,
+                            int64_t contiguity) {
+  if (x.contiguity[dim] > contiguity)
+    return gcd(x.divisibility[dim], contiguity);
+  return x.divisibility[dim];
+}
+
 /// a + b (b scaled by `scale` for pointer arithmetic).
 AxisInfo add(const AxisInfo &a, const AxisInfo &b, int64_t scale = 1) {
   AxisInfo info = a;
   for (unsigned d = 0; d < a.getRank(); ++d) {
-    info.contiguity[d] = std::max(gcd(a.contiguity[d], b.constancy[d]),
+    int64_t contiguity = std::max(gcd(a.contiguity[d], b.constancy[d]),
                                   gcd(b.contiguity[d], a.constancy[d]));
+    info.contiguity[d] = contiguity;
     info.divisibility[d] =
-        gcd(a.divisibility[d],
-            std::min(b.divisibility[d] * scale, AxisInfo::kMaxDivisibility));
+        gcd(divisibilityForRuns(a, d, contiguity),
+            std::min(divisibilityForRuns(b, d, contiguity) * scale,
+                     AxisInfo::kMaxDivisibility));
     info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
   }
   return info;
@@ -99,8 +112,10 @@ AxisInfo add(const AxisInfo &a, const AxisInfo &b, int64_t scale = 1) {
 AxisInfo sub(const AxisInfo &a, const AxisInfo &b) {
   AxisInfo info = a;
   for (unsigned d = 0; d < a.getRank(); ++d) {
-    info.contiguity[d] = gcd(a.contiguity[d], b.constancy[d]);
-    info.divisibility[d] = gcd(a.divisibility[d], b.divisibility[d]);
+    int64_t contiguity = gcd(a.contiguity[d], b.constancy[d]);
+    info.contiguity[d] = contiguity;
+    info.divisibility[d] = gcd(divisibilityForRuns(a, d, contiguity),
+                               divisibilityForRuns(b, d, contiguity));
     info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
   }
   return info;
@@ -110,8 +125,9 @@ AxisInfo mul(const AxisInfo &a, const AxisInfo &b) {
   AxisInfo info = a;
   for (unsigned d = 0; d < a.getRank(); ++d) {
     info.contiguity[d] = 1;
-    info.divisibility[d] = std::min(a.divisibility[d] * b.divisibility[d],
-                                    AxisInfo::kMaxDivisibility);
+    info.divisibility[d] =
+        std::min(divisibilityForRuns(a, d, 1) * divisibilityForRuns(b, d, 1),
+                 AxisInfo::kMaxDivisibility);
     info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
   }
   return info;
@@ -122,7 +138,8 @@ AxisInfo combineConstancy(const AxisInfo &a, const AxisInfo &b) {
   AxisInfo info = AxisInfo::unknown(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     info.constancy[d] = gcd(a.constancy[d], b.constancy[d]);
-    info.divisibility[d] = gcd(a.divisibility[d], b.divisibility[d]);
+    info.divisibility[d] =
+        gcd(divisibilityForRuns(a, d, 1), divisibilityForRuns(b, d, 1));
   }
   return info;
 }
@@ -215,8 +232,13 @@ void AxisInfoAnalysis::visit(Operation *op) {
             unsigned axis = expand.getAxis();
             AxisInfo result = src;
             result.contiguity.insert(result.contiguity.begin() + axis, 1);
+            // Along the new unit dimension every element starts a run, so
+            // its divisibility must hold for all of them: consecutive values
+            // share no factor.
+            int64_t everyElement =
+                src.contiguity[0] > 1 ? 1 : src.divisibility[0];
             result.divisibility.insert(result.divisibility.begin() + axis,
-                                       src.divisibility[0]);
+                                       everyElement);
             result.constancy.insert(result.constancy.begin() + axis, 1);
             return result;
           })
@@ -268,9 +290,13 @@ void AxisInfoAnalysis::visit(Operation *op) {
                       ? cond.constancy[d]
                       : shape[d];
               result.constancy[d] = gcd(result.constancy[d], condConstancy);
-              if (condConstancy == shape[d])
-                result.contiguity[d] = std::min(a.contiguity[d],
-                                                b.contiguity[d]);
+              if (condConstancy == shape[d]) {
+                int64_t contiguity = std::min(a.contiguity[d], b.contiguity[d]);
+                result.contiguity[d] = contiguity;
+                result.divisibility[d] =
+                    gcd(divisibilityForRuns(a, d, contiguity),
+                        divisibilityForRuns(b, d, contiguity));
+              }
             }
             return result;
           })
