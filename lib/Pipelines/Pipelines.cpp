@@ -38,6 +38,9 @@ void ln::buildBlkToPTXPipeline(OpPassManager &pm,
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
+  // math ops become libdevice calls (__nv_sqrtf, ...), linked from the
+  // toolkit's nvvm/libdevice.
+  binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 

@@ -54,10 +54,12 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
   });
 }
 
-size_t ln_layer_norm_backward_workspace_size(ln_dtype, int64_t M, int64_t N) {
-  if (M < 1 || N < 1)
+size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
+                                             int64_t N) {
+  int64_t rowsPerProgram = getBackwardRowsPerProgram(dtype, N);
+  if (M < 1 || N < 1 || rowsPerProgram == 0)
     return 0;
-  return planBackward(M, N).workspaceBytes;
+  return planBackward(M, N, rowsPerProgram).workspaceBytes;
 }
 
 ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,

@@ -69,14 +69,10 @@ int64_t ln::runtime::getTutorialGroupSize(int64_t N) {
 
 static size_t alignTo256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
-BackwardPlan ln::runtime::planBackward(int64_t M, int64_t N) {
-  // About two programs per multiprocessor on an H100 (132 SMs); measured
-  // on the H100, 16 rows per program at M = 4096 roughly doubles the
-  // throughput of one (docs/benchmarks.md).
-  constexpr int64_t kTargetPrograms = 256, kMaxRowsPerProgram = 64;
+BackwardPlan ln::runtime::planBackward(int64_t M, int64_t N,
+                                       int64_t rowsPerProgram) {
   BackwardPlan plan;
-  plan.rowsPerProgram = std::clamp<int64_t>(
-      (M + kTargetPrograms - 1) / kTargetPrograms, 1, kMaxRowsPerProgram);
+  plan.rowsPerProgram = rowsPerProgram;
   plan.programs = (M + plan.rowsPerProgram - 1) / plan.rowsPerProgram;
   plan.groupSize = std::min(getTutorialGroupSize(N), plan.programs);
   size_t partialBytes = alignTo256(size_t(plan.groupSize) * N * sizeof(float));
@@ -85,6 +81,16 @@ BackwardPlan ln::runtime::planBackward(int64_t M, int64_t N) {
   plan.dbOffset = plan.dwOffset + partialBytes;
   plan.workspaceBytes = plan.dbOffset + partialBytes;
   return plan;
+}
+
+int64_t ln::runtime::getBackwardRowsPerProgram(ln_dtype dtype, int64_t N) {
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  // Both flavours of a block size share their rows per program.
+  const EmbeddedKernel *kernel = selectKernel(
+      table, count, kBackwardDxKernel, dtype, N, /*aligned=*/false,
+      /*allowLoop=*/false);
+  return kernel ? kernel->rowsPerProgram : 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -193,7 +199,6 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
-  BackwardPlan plan = planBackward(M, N);
   bool aligned = isAlignedLaunch({dx, dy, x, weight},
                                  {N, dxRowStride, dyRowStride, xRowStride});
   const EmbeddedKernel &dxKernel =
@@ -202,6 +207,7 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
       kBackwardDwDbKernel, dtype, /*columns=*/1,
       isAlignedLaunch({dw, db}, {N}), /*allowLoop=*/true);
 
+  BackwardPlan plan = planBackward(M, N, dxKernel.rowsPerProgram);
   Context context = Context::get();
   const DriverApi &driver = context.getDriver();
   auto base = reinterpret_cast<CUdeviceptr>(workspace);
@@ -214,12 +220,12 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
                                         2 * plan.groupSize, stream),
                 "cuMemsetD32Async");
 
-  int32_t m = int32_t(M), n = int32_t(N), group = int32_t(plan.groupSize),
-          rows = int32_t(plan.rowsPerProgram);
-  void *dxArguments[] = {&dx,   &dy,        &partialDw,   &partialDb,
-                         &x,    &weight,    &mean,        &rstd,
-                         &locks, &dxRowStride, &dyRowStride, &xRowStride,
-                         &m,    &n,         &group,       &rows};
+  int32_t m = int32_t(M), n = int32_t(N), group = int32_t(plan.groupSize);
+  void *dxArguments[] = {&dx,          &dy,          &partialDw,
+                         &partialDb,   &x,           &weight,
+                         &mean,        &rstd,        &locks,
+                         &dxRowStride, &dyRowStride, &xRowStride,
+                         &m,           &n,           &group};
   context.launch(context.getFunction(dxKernel),
                  {unsigned(plan.programs), 1, 1}, blockOf(dxKernel),
                  dxArguments, stream);

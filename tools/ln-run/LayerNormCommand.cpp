@@ -293,8 +293,9 @@ LayerNormResult runBackward(const Context &context, const Problem &p,
                devDy = upload(context, dy), devMean = upload(context, mean),
                devRstd = upload(context, rstd), devDx = upload(context, dx),
                devDw = upload(context, dw), devDb = upload(context, db);
-  DeviceBuffer workspace(context,
-                         planBackward(p.M, p.N).workspaceBytes);
+  DeviceBuffer workspace(
+      context, std::max<size_t>(1, ln_layer_norm_backward_workspace_size(
+                                       p.dtype, p.M, p.N)));
   auto run = [&] {
     layerNormBackward(p.dtype, nullptr, p.M, p.N, devDy.data(), p.stride,
                       devX.data(), p.stride, devW.data(),

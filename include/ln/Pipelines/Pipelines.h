@@ -15,6 +15,10 @@ struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
   Option<std::string> features{*this, "features",
                                llvm::cl::desc("PTX features (ISA version)"),
                                llvm::cl::init("+ptx80")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose libdevice math ops link against"),
+      llvm::cl::init(LN_DEFAULT_CUDA_PATH)};
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("LLVM optimization level"),
                             llvm::cl::init(3)};

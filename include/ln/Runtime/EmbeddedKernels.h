@@ -30,6 +30,8 @@ struct EmbeddedKernel {
   int blockSizeM;
   /// Warps per CTA (the launch's block is 32 * numWarps threads).
   int numWarps;
+  /// ROWS_PER_PROGRAM (backward dx only; 0 otherwise).
+  int rowsPerProgram;
   /// Specialized assuming every pointer argument is 16-byte aligned and N and
   /// every row stride are multiples of 16 elements, which lets loads and
   /// stores be 16 bytes wide. Only launch it when that holds.

@@ -42,18 +42,22 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
 /// The tutorial's number of partial dw/db buffers for N features.
 int64_t getTutorialGroupSize(int64_t N);
 
-/// How the backward pass splits M rows: ROWS_PER_PROGRAM rows per program
-/// (enough programs to fill a GPU twice over, at most 64 rows each) and
-/// GROUP_SIZE_M partial buffers (the tutorial's count, at most one per
-/// program), with the workspace holding locks, counters and the f32 partial
-/// buffers, each section 256-byte aligned.
+/// How the backward pass splits M rows: `rowsPerProgram` rows per program
+/// (compiled into the dx kernel) and GROUP_SIZE_M partial buffers (the
+/// tutorial's count, at most one per program), with the workspace holding
+/// locks, counters and the f32 partial buffers, each section 256-byte
+/// aligned.
 struct BackwardPlan {
   int64_t rowsPerProgram;
   int64_t programs;
   int64_t groupSize;
   size_t lockOffset, dwOffset, dbOffset, workspaceBytes;
 };
-BackwardPlan planBackward(int64_t M, int64_t N);
+BackwardPlan planBackward(int64_t M, int64_t N, int64_t rowsPerProgram);
+
+/// The rows per program of the backward dx kernel serving N features of
+/// `dtype`; 0 if no compiled kernel does.
+int64_t getBackwardRowsPerProgram(ln_dtype dtype, int64_t N);
 
 /// The host API of ln.h, throwing RuntimeError.
 void layerNormForward(ln_dtype dtype, CUstream stream, int64_t M, int64_t N,

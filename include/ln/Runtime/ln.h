@@ -62,9 +62,9 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
                                 float *mean, float *rstd);
 
 /* Bytes of scratch the backward pass needs for this shape (0 if M or N is
- * below 1): GROUP_SIZE_M locks and "first store" counters, then the float32
- * partial dw and db buffers (GROUP_SIZE_M x N each), each section 256-byte
- * aligned. The same for every dtype. */
+ * below 1 or N is too large for the backward pass): GROUP_SIZE_M locks and
+ * "first store" counters, then the float32 partial dw and db buffers
+ * (GROUP_SIZE_M x N each), each section 256-byte aligned. */
 size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
                                              int64_t N);
 

@@ -71,7 +71,42 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
           return WalkResult::interrupt();
     return WalkResult::advance();
   });
-  return failure(result.wasInterrupted());
+  if (result.wasInterrupted())
+    return failure();
+
+  if (kernel.getNumResults() != 0)
+    return kernel.emitError("kernels return no results");
+  for (auto [index, type] : llvm::enumerate(kernel.getArgumentTypes()))
+    if (isa<RankedTensorType>(type))
+      return kernel.emitError("kernel arguments are scalars or pointers, "
+                              "argument #")
+             << index << " is " << type;
+  // What the lowering supports, reported at the op rather than as a generic
+  // legalization failure.
+  WalkResult supported = kernel.walk([&](Operation *op) {
+    if (auto reduce = dyn_cast<blk::ReduceOp>(op)) {
+      Type element = getElementTypeOrSelf(reduce.getSrc().getType());
+      if (!element.isInteger(32) && !element.isInteger(64) &&
+          !element.isF32() && !element.isF64()) {
+        op->emitError("reductions of ")
+            << element << " are not supported; cast to f32 or i32 first";
+        return WalkResult::interrupt();
+      }
+    }
+    if (isa<blk::LoadOp, blk::StoreOp>(op)) {
+      auto ptr = cast<blk::PtrType>(
+          getElementTypeOrSelf(op->getOperand(0).getType()));
+      Type element = ptr.getPointeeType();
+      if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() < 16 ||
+          element.getIntOrFloatBitWidth() > 64) {
+        op->emitError("global memory accesses of ")
+            << element << " are not supported (16- to 64-bit elements)";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(supported.wasInterrupted());
 }
 
 /// Elements per thread that make the narrowest memory access 16 bytes.

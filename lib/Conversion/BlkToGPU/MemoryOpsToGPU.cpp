@@ -23,12 +23,8 @@ using namespace ln::blk_to_gpu;
 
 namespace {
 
+/// Elements are 2 to 8 bytes wide (checked by the pass).
 int64_t byteWidth(Type type) { return type.getIntOrFloatBitWidth() / 8; }
-
-bool isAccessibleElement(Type type) {
-  return type.isIntOrFloat() && !type.isInteger(1) && byteWidth(type) >= 2 &&
-         byteWidth(type) <= 8;
-}
 
 /// Registers one access of `bytes` (2 to 16) moves: one b16, or b32s.
 struct AccessRegisters {
@@ -276,8 +272,6 @@ struct LoadOpLowering : public BlkPattern<blk::LoadOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type element = getElementTypeOrSelf(op.getType());
-    if (!isAccessibleElement(element))
-      return op.emitError("loads of ") << element << " are not supported";
     ValueRange ptrs = adaptor.getPtr(), masks = adaptor.getMask(),
                others = adaptor.getOther();
     auto maskAt = [&](size_t slot) {
@@ -346,8 +340,6 @@ struct StoreOpLowering : public BlkPattern<blk::StoreOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type element = getElementTypeOrSelf(op.getValue().getType());
-    if (!isAccessibleElement(element))
-      return op.emitError("stores of ") << element << " are not supported";
     ValueRange ptrs = adaptor.getPtr(), masks = adaptor.getMask();
     SmallVector<Value> values(adaptor.getValue());
     auto maskAt = [&](size_t slot) {

@@ -34,16 +34,10 @@ struct FuncOpLowering : public OpConversionPattern<func::FuncOp> {
   LogicalResult
   matchAndRewrite(func::FuncOp func, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (func.getNumResults() != 0)
-      return func.emitError("kernels return no results");
+    // convert-blk-to-gpu checked that arguments are scalars or pointers.
     TypeConverter::SignatureConversion signature(func.getNumArguments());
-    for (auto [index, type] : llvm::enumerate(func.getArgumentTypes())) {
-      if (isa<RankedTensorType>(type))
-        return func.emitError("kernel arguments are scalars or pointers, "
-                              "argument #")
-               << index << " is " << type;
+    for (auto [index, type] : llvm::enumerate(func.getArgumentTypes()))
       signature.addInputs(index, getTypeConverter()->convertType(type));
-    }
     auto gpuFunc = gpu::GPUFuncOp::create(
         rewriter, func.getLoc(), func.getName(),
         rewriter.getFunctionType(signature.getConvertedTypes(), {}));

@@ -217,7 +217,7 @@ static bool isNumeric(Type type) {
 LogicalResult CastOp::verify() {
   Type from = getSrc().getType(), to = getType();
   if (isa<RankedTensorType>(from) != isa<RankedTensorType>(to) ||
-      failed(verifySameShape(*this, from, to, "result")))
+      failed(verifyCompatibleShape(from, to)))
     return emitOpError("cannot change the shape: ") << from << " to " << to;
   if (!isNumeric(getElementTypeOrSelf(from)) ||
       !isNumeric(getElementTypeOrSelf(to)))

@@ -323,7 +323,7 @@ struct BlkSpecializePass
     if (numWarps < 1 || numWarps > 32 || !llvm::isPowerOf2_32(numWarps)) {
       module.emitError() << "blk-specialize: num-warps must be a power of "
                             "two in [1, 32], got "
-                         << numWarps;
+                         << static_cast<int>(numWarps);
       return signalPassFailure();
     }
     Bindings parsed;
