@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 cmake --build build --target check-ln
-LN_REQUIRE_RUNTIME=1 PYTHONPATH=dist/python python3 -m pytest -q python/tests
+# Debian's python3 (where setup.sh installed pytest), whatever else is on PATH.
+LN_REQUIRE_RUNTIME=1 /usr/bin/python3 -m pytest -q python/tests

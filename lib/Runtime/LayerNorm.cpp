@@ -188,6 +188,9 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
                                     void *db, void *workspace) {
   requireDType(dtype);
   requireShape(M, N);
+  // Whether a kernel serves N at all says more than any pointer check.
+  requireKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
+                /*allowLoop=*/false);
   requireStride("dy_row_stride", dyRowStride, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);

@@ -55,7 +55,6 @@ def make_forward(provider: str, N: int, dtype: torch.dtype):
         return lambda x, w, b, eps: triton_layer_norm(x, (N,), w, b, eps)
     if provider == "apex":
         try:
-            import apex  # noqa: F401
             from apex.normalization import FusedLayerNorm
         except ImportError:
             return None
@@ -65,7 +64,7 @@ def make_forward(provider: str, N: int, dtype: torch.dtype):
 
 
 def bench_point(provider: str, mode: str, M: int, N: int,
-                dtype: torch.dtype, eps: float = 1e-5):
+                dtype: torch.dtype, rep: int, eps: float = 1e-5):
     """GB/s (median, and the 20%/80% quantiles) of one provider at one N."""
     forward = make_forward(provider, N, dtype)
     if forward is None:
@@ -81,14 +80,14 @@ def bench_point(provider: str, mode: str, M: int, N: int,
         forward(x, weight, bias, eps)  # compile / load outside the timing
         ms, low, high = triton.testing.do_bench(
             lambda: forward(x, weight, bias, eps), quantiles=quantiles,
-            rep=500)
+            rep=rep)
         gbps = lambda t: 2 * size / t * 1e-6
     else:
         y = forward(x, weight, bias, eps)
         y.backward(dy, retain_graph=True)
         ms, low, high = triton.testing.do_bench(
             lambda: y.backward(dy, retain_graph=True), quantiles=quantiles,
-            grad_to_none=[x, weight, bias], rep=500)
+            grad_to_none=[x, weight, bias], rep=rep)
         gbps = lambda t: 3 * size / t * 1e-6
     return gbps(ms), gbps(high), gbps(low)
 
@@ -132,6 +131,9 @@ def main() -> int:
     parser.add_argument("--modes", default="forward,backward")
     parser.add_argument("--dtypes", default="f16")
     parser.add_argument("--providers", default=",".join(PROVIDERS))
+    parser.add_argument("--rep", type=int, default=500,
+                        help="milliseconds of repetitions per point "
+                             "(do_bench's rep; the tutorial uses 500)")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     args = parser.parse_args()
 
@@ -156,7 +158,8 @@ def main() -> int:
             for N in Ns:
                 line = f"{N:>8}"
                 for provider in providers:
-                    point = bench_point(provider, mode, args.M, N, dtype)
+                    point = bench_point(provider, mode, args.M, N, dtype,
+                                        args.rep)
                     if point is None:
                         line += f"{'n/a':>15}"
                         continue
