@@ -17,7 +17,9 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
-llvm_config.use_default_substitutions()
+# FileCheck, not and count come from PATH (LLVM's tools directory below), so
+# the GPU integration tests, which need none of them, also run on a machine
+# with ln installed but no LLVM.
 llvm_config.with_environment("PATH", config.ln_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

@@ -47,6 +47,9 @@ def make_forward(provider: str, N: int, dtype: torch.dtype):
         return lambda x, w, b, eps: torch.nn.functional.layer_norm(
             x, (N,), w, b, eps)
     if provider == "torch.compile":
+        # A fresh compilation for each shape, never dynamo's fallback to
+        # eager once its recompilation limit is reached.
+        torch._dynamo.reset()
         compiled = torch.compile(torch.nn.functional.layer_norm,
                                  dynamic=False)
         return lambda x, w, b, eps: compiled(x, (N,), w, b, eps)

@@ -8,6 +8,8 @@ The torch-facing parts load lazily, so `import ln` works without torch (the
 runtime bindings in ln._runtime need neither torch nor a GPU).
 """
 
+import importlib
+
 from ._runtime import (LnCudaError, LnError, LnInvalidArgument, LnNoGpuError,
                        LnUnsupported)
 
@@ -16,10 +18,10 @@ __all__ = ["layer_norm", "nn", "LnError", "LnNoGpuError",
 
 
 def __getattr__(name):
+    # importlib, not `from . import`, which would look the name up here
+    # again before importing the submodule.
     if name == "layer_norm":
-        from .functional import layer_norm
-        return layer_norm
+        return importlib.import_module(".functional", __name__).layer_norm
     if name == "nn":
-        from . import nn
-        return nn
+        return importlib.import_module(".nn", __name__)
     raise AttributeError(f"module 'ln' has no attribute {name!r}")

@@ -14,6 +14,17 @@ _DTYPES = {torch.float16: _runtime.F16, torch.bfloat16: _runtime.BF16,
            torch.float32: _runtime.F32}
 
 
+class _LazyLibrary:
+    """The runtime library, loaded on first use (importing ln.functional
+    must not fail where the library is missing)."""
+
+    def __getattr__(self, name):
+        return getattr(_runtime.library(), name)
+
+
+_LIBRARY = _LazyLibrary()
+
+
 def _ln_dtype(tensor: torch.Tensor) -> int:
     try:
         return _DTYPES[tensor.dtype]
@@ -43,6 +54,12 @@ def _rows(x: torch.Tensor) -> tuple[torch.Tensor, int]:
 
 
 def _stream(device: torch.device) -> int:
+    """The raw handle of the device's current stream: what ln launches on."""
+    index = device.index if device.index is not None else \
+        torch.cuda.current_device()
+    raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)
+    if raw is not None:  # no Stream object per call: this is the hot path
+        return raw(index)
     return torch.cuda.current_stream(device).cuda_stream
 
 
@@ -59,7 +76,7 @@ class LayerNormFunction(torch.autograd.Function):
         mean = torch.empty(M, dtype=torch.float32, device=x.device)
         rstd = torch.empty(M, dtype=torch.float32, device=x.device)
         if M > 0:
-            _runtime.check(_runtime.library().ln_layer_norm_forward(
+            _runtime.check(_LIBRARY.ln_layer_norm_forward(
                 _ln_dtype(x), _stream(x.device), M, N, eps, rows.data_ptr(),
                 stride, weight.data_ptr(), bias.data_ptr(), y.data_ptr(), N,
                 mean.data_ptr(), rstd.data_ptr()))
@@ -82,7 +99,7 @@ class LayerNormFunction(torch.autograd.Function):
         workspace = torch.empty(
             _runtime.backward_workspace_size(dtype, M, N), dtype=torch.uint8,
             device=rows.device)
-        _runtime.check(_runtime.library().ln_layer_norm_backward(
+        _runtime.check(_LIBRARY.ln_layer_norm_backward(
             dtype, _stream(rows.device), M, N, dy_rows.data_ptr(), dy_stride,
             rows.data_ptr(), ctx.row_stride, weight.data_ptr(),
             mean.data_ptr(), rstd.data_ptr(), dx.data_ptr(), N,
@@ -133,5 +150,8 @@ def layer_norm(x: torch.Tensor,
     if bias is None:
         bias = torch.zeros(N, dtype=x.dtype, device=x.device)
     weight, bias = weight.contiguous(), bias.contiguous()
+    if x.device.index == torch.cuda.current_device():
+        return LayerNormFunction.apply(x, weight, bias, float(eps))
+    # ln uses the calling thread's current context: make x's device current.
     with torch.cuda.device(x.device):
         return LayerNormFunction.apply(x, weight, bias, float(eps))
