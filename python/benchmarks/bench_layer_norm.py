@@ -67,8 +67,13 @@ def make_forward(provider: str, N: int, dtype: torch.dtype):
 
 
 def bench_point(provider: str, mode: str, M: int, N: int,
-                dtype: torch.dtype, rep: int, eps: float = 1e-5):
-    """GB/s (median, and the 20%/80% quantiles) of one provider at one N."""
+                dtype: torch.dtype, rep: int, cuda_graph: bool,
+                eps: float = 1e-5):
+    """GB/s (median, and the 20%/80% quantiles) of one provider at one N.
+
+    With `cuda_graph`, the calls are replayed from a CUDA graph, which takes
+    the host's launch overhead (Python, autograd, the launcher) out of the
+    measurement for every provider alike."""
     forward = make_forward(provider, N, dtype)
     if forward is None:
         return None
@@ -79,18 +84,23 @@ def bench_point(provider: str, mode: str, M: int, N: int,
     x.requires_grad_(True)
     quantiles = [0.5, 0.2, 0.8]
     size = x.numel() * x.element_size()
+    if cuda_graph:
+        def bench(fn, grad_to_none=None):
+            return triton.testing.do_bench_cudagraph(
+                fn, rep=rep, grad_to_none=grad_to_none, quantiles=quantiles)
+    else:
+        def bench(fn, grad_to_none=None):
+            return triton.testing.do_bench(
+                fn, rep=rep, grad_to_none=grad_to_none, quantiles=quantiles)
     if mode == "forward":
         forward(x, weight, bias, eps)  # compile / load outside the timing
-        ms, low, high = triton.testing.do_bench(
-            lambda: forward(x, weight, bias, eps), quantiles=quantiles,
-            rep=rep)
+        ms, low, high = bench(lambda: forward(x, weight, bias, eps))
         gbps = lambda t: 2 * size / t * 1e-6
     else:
         y = forward(x, weight, bias, eps)
         y.backward(dy, retain_graph=True)
-        ms, low, high = triton.testing.do_bench(
-            lambda: y.backward(dy, retain_graph=True), quantiles=quantiles,
-            grad_to_none=[x, weight, bias], rep=rep)
+        ms, low, high = bench(lambda: y.backward(dy, retain_graph=True),
+                              grad_to_none=[x, weight, bias])
         gbps = lambda t: 3 * size / t * 1e-6
     return gbps(ms), gbps(high), gbps(low)
 
@@ -137,6 +147,10 @@ def main() -> int:
     parser.add_argument("--rep", type=int, default=500,
                         help="milliseconds of repetitions per point "
                              "(do_bench's rep; the tutorial uses 500)")
+    parser.add_argument("--cuda-graph", action="store_true",
+                        help="replay each call from a CUDA graph "
+                             "(triton.testing.do_bench_cudagraph): device "
+                             "time without host launch overhead")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     args = parser.parse_args()
 
@@ -155,26 +169,34 @@ def main() -> int:
         dtype = DTYPES[dtype_name]
         for mode in args.modes.split(","):
             rows = []
-            print(f"\nlayer-norm-{mode} (M={args.M}, {dtype_name}), GB/s:")
+            timing = "graph" if args.cuda_graph else "eager"
+            print(f"\nlayer-norm-{mode} (M={args.M}, {dtype_name}, "
+                  f"{'CUDA graph' if args.cuda_graph else 'eager'}), GB/s:")
             print(f"{'N':>8}" + "".join(f"{p:>15}" for p in providers),
                   flush=True)
             for N in Ns:
                 line = f"{N:>8}"
                 for provider in providers:
-                    point = bench_point(provider, mode, args.M, N, dtype,
-                                        args.rep)
+                    try:
+                        point = bench_point(provider, mode, args.M, N, dtype,
+                                            args.rep, args.cuda_graph)
+                    except Exception as error:  # report, keep measuring
+                        print(f"\n{provider} failed at N={N}: {error}",
+                              file=sys.stderr)
+                        point = None
                     if point is None:
                         line += f"{'n/a':>15}"
                         continue
                     gbps, low, high = point
                     rows.append({"mode": mode, "dtype": dtype_name,
+                                 "timing": timing,
                                  "M": args.M, "N": N, "provider": provider,
                                  "gbps": gbps, "gbps_q20": low,
                                  "gbps_q80": high,
                                  "fraction_of_copy": gbps / copy_gbps})
                     line += f"{gbps:>15.1f}"
                 print(line, flush=True)
-            stem = f"layer-norm-{mode}-{dtype_name}"
+            stem = f"layer-norm-{mode}-{dtype_name}-{timing}"
             with open(args.out / f"{stem}.csv", "w", newline="") as f:
                 writer = csv.DictWriter(f, fieldnames=list(rows[0]))
                 writer.writeheader()

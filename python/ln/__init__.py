@@ -1,27 +1,37 @@
 """ln: LayerNorm kernels compiled by the ln MLIR compiler, for PyTorch.
 
     import ln
-    y = ln.layer_norm(x, (x.shape[-1],), weight, bias, eps)
-    module = ln.nn.LayerNorm(4096, device="cuda", dtype=torch.float16)
+    y = ln.layer_norm(x, (x.shape[-1],), weight, bias, eps=1e-5)
+    norm = ln.nn.LayerNorm(4096, device="cuda", dtype=torch.float16)
 
-The torch-facing parts load lazily, so `import ln` works without torch (the
-runtime bindings in ln._runtime need neither torch nor a GPU).
+`layer_norm` and `nn` need torch and load on first use, so `import ln` works
+without torch and without a GPU; so do `ln.init()` and `ln.library_path()`,
+which check the runtime library and the CUDA driver.
 """
 
-import importlib
+from __future__ import annotations
 
-from ._runtime import (LnCudaError, LnError, LnInvalidArgument, LnNoGpuError,
-                       LnUnsupported)
+from typing import Any
 
-__all__ = ["layer_norm", "nn", "LnError", "LnNoGpuError",
-           "LnInvalidArgument", "LnCudaError", "LnUnsupported"]
+from ._runtime import (LnCudaError, LnError, LnInvalidArgument,
+                       LnLibraryError, LnNoGpuError, LnUnsupported, init,
+                       library_path)
+
+__all__ = [
+    "layer_norm", "nn", "init", "library_path", "LnError", "LnLibraryError",
+    "LnNoGpuError", "LnInvalidArgument", "LnCudaError", "LnUnsupported",
+]
 
 
-def __getattr__(name):
-    # importlib, not `from . import`, which would look the name up here
-    # again before importing the submodule.
+def __getattr__(name: str) -> Any:
     if name == "layer_norm":
-        return importlib.import_module(".functional", __name__).layer_norm
+        from .functional import layer_norm
+        return layer_norm
     if name == "nn":
-        return importlib.import_module(".nn", __name__)
+        from . import nn
+        return nn
     raise AttributeError(f"module 'ln' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,27 +1,50 @@
 """ctypes bindings of libln_runtime's C API (include/ln/Runtime/ln.h).
 
-Nothing here needs torch or a GPU: the library loads anywhere and reports
-the absence of a driver when a call needs one.
+Nothing here needs torch or a GPU: the library is located and loaded on first
+use, and the runtime itself reports the absence of a driver when a call needs
+one. Pointers and streams are passed as integers (``tensor.data_ptr()``,
+``torch.cuda.Stream.cuda_stream``); every failing status raises the exception
+matching it, carrying the runtime's ``ln_last_error()`` message.
+
+The library is looked up, in order, at:
+
+1. ``$LN_RUNTIME_LIBRARY`` (when set, it is the only candidate);
+2. ``<package>/../../lib/libln_runtime.so`` (``cmake --install`` tree:
+   ``<prefix>/python/ln`` beside ``<prefix>/lib``);
+3. ``<package>/lib/libln_runtime.so`` (a copy shipped inside the package);
+4. ``<repository>/build/lib/libln_runtime.so`` (the source tree's build).
 """
 
 from __future__ import annotations
 
 import ctypes
+import enum
 import os
+import threading
 from pathlib import Path
 from typing import Optional
 
 __all__ = [
-    "LnError", "LnNoGpuError", "LnInvalidArgument", "LnCudaError",
-    "LnUnsupported", "F16", "BF16", "F32", "library", "library_path", "check",
+    "LnError", "LnLibraryError", "LnNoGpuError", "LnInvalidArgument",
+    "LnCudaError", "LnUnsupported", "DType", "library_candidates", "library",
+    "library_path", "last_error", "check", "init", "layer_norm_forward",
+    "layer_norm_backward_workspace_size", "layer_norm_backward",
 ]
 
-# ln_dtype
-F16, BF16, F32 = 0, 1, 2
+LIBRARY_NAME = "libln_runtime.so"
+LIBRARY_ENV = "LN_RUNTIME_LIBRARY"
+
+#===----------------------------------------------------------------------===#
+# Errors
+#===----------------------------------------------------------------------===#
 
 
 class LnError(RuntimeError):
     """A failure reported by the ln runtime; the message names the cause."""
+
+
+class LnLibraryError(LnError):
+    """libln_runtime.so could not be found or loaded."""
 
 
 class LnNoGpuError(LnError):
@@ -40,84 +63,160 @@ class LnUnsupported(LnError):
     """A valid request this build of ln cannot serve (e.g. N too large)."""
 
 
-_STATUS_ERRORS = {1: LnNoGpuError, 2: LnInvalidArgument, 3: LnCudaError,
-                  4: LnUnsupported}
+# ln_status -> exception; LN_SUCCESS (0) raises nothing.
+_STATUS_ERRORS: dict[int, type[LnError]] = {
+    1: LnNoGpuError,
+    2: LnInvalidArgument,
+    3: LnCudaError,
+    4: LnUnsupported,
+}
+
+
+class DType(enum.IntEnum):
+    """ln_dtype: the element type of x, y, weight, bias, dy and dx."""
+
+    F16 = 0
+    BF16 = 1
+    F32 = 2
+
+
+#===----------------------------------------------------------------------===#
+# Loading
+#===----------------------------------------------------------------------===#
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _candidates() -> list[Path]:
-    env = os.environ.get("LN_RUNTIME_LIBRARY")
-    paths = [Path(env)] if env else []
-    paths += [
-        _PACKAGE_DIR.parent.parent / "lib" / "libln_runtime.so",  # dist/
-        _PACKAGE_DIR / "lib" / "libln_runtime.so",
-        _PACKAGE_DIR.parent.parent / "build" / "lib" / "libln_runtime.so",
+def library_candidates() -> list[Path]:
+    """Where the runtime library is looked for, in order."""
+    override = os.environ.get(LIBRARY_ENV)
+    if override:
+        return [Path(override)]
+    return [
+        _PACKAGE_DIR.parent.parent / "lib" / LIBRARY_NAME,
+        _PACKAGE_DIR / "lib" / LIBRARY_NAME,
+        _PACKAGE_DIR.parent.parent / "build" / "lib" / LIBRARY_NAME,
     ]
-    return paths
 
 
+_lock = threading.Lock()
 _library: Optional[ctypes.CDLL] = None
 _library_path: Optional[Path] = None
 
 
-def library() -> ctypes.CDLL:
-    """The loaded runtime library, with argument types declared."""
-    global _library, _library_path
-    if _library is not None:
-        return _library
-    tried = _candidates()
-    for path in tried:
-        if path.is_file():
-            lib = ctypes.CDLL(str(path))
-            break
-    else:
-        raise LnError(
-            "libln_runtime.so not found; looked in: "
-            + ", ".join(str(p) for p in tried)
-            + " (build ln, or set LN_RUNTIME_LIBRARY)")
+def _declare(lib: ctypes.CDLL) -> None:
+    """Declares the signatures of ln.h's functions on `lib`."""
+    c_int, c_i64, c_ptr = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
+    signatures = {
+        "ln_last_error": (ctypes.c_char_p, []),
+        "ln_init": (c_int, []),
+        "ln_layer_norm_forward": (c_int, [
+            c_int, c_ptr, c_i64, c_i64, ctypes.c_float,  # dtype stream M N eps
+            c_ptr, c_i64, c_ptr, c_ptr,  # x x_row_stride weight bias
+            c_ptr, c_i64, c_ptr, c_ptr,  # y y_row_stride mean rstd
+        ]),
+        "ln_layer_norm_backward_workspace_size": (ctypes.c_size_t, [
+            c_int, c_i64, c_i64,  # dtype M N
+        ]),
+        "ln_layer_norm_backward": (c_int, [
+            c_int, c_ptr, c_i64, c_i64,  # dtype stream M N
+            c_ptr, c_i64, c_ptr, c_i64,  # dy dy_row_stride x x_row_stride
+            c_ptr, c_ptr, c_ptr,  # weight mean rstd
+            c_ptr, c_i64, c_ptr, c_ptr, c_ptr,  # dx dx_row_stride dw db workspace
+        ]),
+    }
+    for name, (restype, argtypes) in signatures.items():
+        function = getattr(lib, name)
+        function.restype = restype
+        function.argtypes = argtypes
 
-    c_i64, c_ptr = ctypes.c_int64, ctypes.c_void_p
-    lib.ln_last_error.restype = ctypes.c_char_p
-    lib.ln_last_error.argtypes = []
-    lib.ln_init.restype = ctypes.c_int
-    lib.ln_init.argtypes = []
-    lib.ln_layer_norm_forward.restype = ctypes.c_int
-    lib.ln_layer_norm_forward.argtypes = [
-        ctypes.c_int, c_ptr, c_i64, c_i64, ctypes.c_float,
-        c_ptr, c_i64, c_ptr, c_ptr, c_ptr, c_i64, c_ptr, c_ptr]
-    lib.ln_layer_norm_backward_workspace_size.restype = ctypes.c_size_t
-    lib.ln_layer_norm_backward_workspace_size.argtypes = [
-        ctypes.c_int, c_i64, c_i64]
-    lib.ln_layer_norm_backward.restype = ctypes.c_int
-    lib.ln_layer_norm_backward.argtypes = [
-        ctypes.c_int, c_ptr, c_i64, c_i64, c_ptr, c_i64, c_ptr, c_i64, c_ptr,
-        c_ptr, c_ptr, c_ptr, c_i64, c_ptr, c_ptr, c_ptr]
-    _library, _library_path = lib, path
-    return lib
+
+def library() -> ctypes.CDLL:
+    """The runtime library, loaded on first use with ln.h's signatures.
+
+    Raises LnLibraryError if it is not found or does not load.
+    """
+    global _library, _library_path
+    with _lock:
+        if _library is not None:
+            return _library
+        candidates = library_candidates()
+        path = next((p for p in candidates if p.is_file()), None)
+        if path is None:
+            where = (f"${LIBRARY_ENV} points to {candidates[0]}, which does "
+                     f"not exist" if os.environ.get(LIBRARY_ENV) else
+                     "looked in " + ", ".join(map(str, candidates)))
+            raise LnLibraryError(
+                f"{LIBRARY_NAME} not found ({where}); build and install ln "
+                f"(cmake --install build --prefix dist) or set "
+                f"{LIBRARY_ENV} to the library's path")
+        try:
+            lib = ctypes.CDLL(str(path))
+            _declare(lib)
+        except (OSError, AttributeError) as error:
+            raise LnLibraryError(f"{path} could not be loaded as the ln "
+                                 f"runtime: {error}") from error
+        _library, _library_path = lib, path
+        return lib
 
 
 def library_path() -> Path:
-    """Where the runtime library was loaded from."""
+    """The file the runtime library was loaded from (loading it if needed)."""
     library()
     assert _library_path is not None
     return _library_path
 
 
+#===----------------------------------------------------------------------===#
+# The C API
+#===----------------------------------------------------------------------===#
+
+
+def last_error() -> str:
+    """ln_last_error(): the message of this thread's last failure, or ""."""
+    return library().ln_last_error().decode(errors="replace")
+
+
 def check(status: int) -> None:
-    """Raises the exception matching a non-zero ln_status."""
+    """Raises the exception matching a failing ln_status."""
     if status == 0:
         return
-    message = library().ln_last_error().decode(errors="replace")
-    raise _STATUS_ERRORS.get(status, LnError)(message or f"ln status {status}")
+    message = last_error() or f"ln runtime call failed with status {status}"
+    raise _STATUS_ERRORS.get(status, LnError)(message)
 
 
 def init() -> None:
-    """Loads the CUDA driver; raises LnNoGpuError where there is none."""
+    """ln_init(): loads the CUDA driver; LnNoGpuError where there is none."""
     check(library().ln_init())
 
 
-def backward_workspace_size(dtype: int, rows: int, features: int) -> int:
-    """Bytes of scratch ln_layer_norm_backward needs for this shape."""
-    return int(library().ln_layer_norm_backward_workspace_size(
-        dtype, rows, features))
+def layer_norm_forward(dtype: DType, stream: Optional[int], M: int, N: int,
+                       eps: float, x: int, x_row_stride: int, weight: int,
+                       bias: int, y: int, y_row_stride: int, mean: int,
+                       rstd: int) -> None:
+    """ln_layer_norm_forward(): y, mean and rstd of the M x N matrix x.
+
+    Pointers are device addresses in the current CUDA context; `stream` is a
+    CUstream handle (None: the legacy default stream).
+    """
+    check(library().ln_layer_norm_forward(
+        dtype, stream, M, N, eps, x, x_row_stride, weight, bias, y,
+        y_row_stride, mean, rstd))
+
+
+def layer_norm_backward_workspace_size(dtype: DType, M: int, N: int) -> int:
+    """Bytes of scratch layer_norm_backward() needs (0: shape not served)."""
+    return int(library().ln_layer_norm_backward_workspace_size(dtype, M, N))
+
+
+def layer_norm_backward(dtype: DType, stream: Optional[int], M: int, N: int,
+                        dy: int, dy_row_stride: int, x: int,
+                        x_row_stride: int, weight: int, mean: int, rstd: int,
+                        dx: int, dx_row_stride: int, dw: int, db: int,
+                        workspace: int) -> None:
+    """ln_layer_norm_backward(): dx, dw and db from dy and the forward's
+    mean and rstd. `workspace` holds layer_norm_backward_workspace_size()
+    bytes, 16-byte aligned."""
+    check(library().ln_layer_norm_backward(
+        dtype, stream, M, N, dy, dy_row_stride, x, x_row_stride, weight, mean,
+        rstd, dx, dx_row_stride, dw, db, workspace))

@@ -1,138 +1,159 @@
-"""ln's LayerNorm for PyTorch: an autograd function on ln's kernels."""
+"""ln's LayerNorm for PyTorch: an autograd function on ln's kernels.
+
+The forward and backward passes are the Triton tutorial's (the seed of ln),
+compiled by ln and launched through the runtime's C API on the tensors'
+device and on torch's current stream there, so they order with the
+surrounding torch work like any torch kernel. The backward pass's scratch
+(locks and partial dw/db sums) comes from torch's caching allocator.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence, Union
 
 import torch
+from torch.autograd.function import FunctionCtx, once_differentiable
 
 from . import _runtime
 
 __all__ = ["layer_norm", "LayerNormFunction"]
 
-_DTYPES = {torch.float16: _runtime.F16, torch.bfloat16: _runtime.BF16,
-           torch.float32: _runtime.F32}
+_DTYPES = {
+    torch.float16: _runtime.DType.F16,
+    torch.bfloat16: _runtime.DType.BF16,
+    torch.float32: _runtime.DType.F32,
+}
 
 
-class _LazyLibrary:
-    """The runtime library, loaded on first use (importing ln.functional
-    must not fail where the library is missing)."""
+def _as_rows(tensor: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """`tensor` as an M x N matrix with contiguous rows, and its row stride.
 
-    def __getattr__(self, name):
-        return getattr(_runtime.library(), name)
-
-
-_LIBRARY = _LazyLibrary()
-
-
-def _ln_dtype(tensor: torch.Tensor) -> int:
-    try:
-        return _DTYPES[tensor.dtype]
-    except KeyError:
-        raise TypeError(
-            f"ln.layer_norm supports float16, bfloat16 and float32, "
-            f"got {tensor.dtype}") from None
-
-
-def _rows(x: torch.Tensor) -> tuple[torch.Tensor, int]:
-    """x as M rows of N contiguous features, and the rows' stride.
-
-    Leading dimensions that collapse into one strided dimension are kept as
-    they are (no copy); anything else is made contiguous.
+    Leading dimensions that collapse into one stride are viewed, not copied
+    (a slice of a wider tensor keeps its row stride); anything else, such as
+    a non-contiguous last dimension or overlapping rows, is copied.
     """
-    features = x.shape[-1]
-    if x.dim() == 1:
-        x = x.unsqueeze(0)
-    if x.stride(-1) != 1:
-        x = x.contiguous()
+    M, N = math.prod(tensor.shape[:-1]), tensor.shape[-1]
     try:
-        rows = x.view(-1, features)
-    except RuntimeError:
-        rows = x.reshape(-1, features).contiguous()
-    stride = rows.stride(0) if rows.shape[0] > 1 else features
-    return rows, max(stride, features)
+        rows = tensor.view(M, N)
+    except RuntimeError:  # the leading dimensions do not collapse
+        rows = None
+    if rows is not None and (rows.stride(1) == 1 or N == 1):
+        # A single row's stride is meaningless; the runtime wants >= N.
+        stride = rows.stride(0) if M > 1 else N
+        if stride >= N:
+            return rows, stride
+    return tensor.reshape(M, N).contiguous(), N
 
 
 def _stream(device: torch.device) -> int:
-    """The raw handle of the device's current stream: what ln launches on."""
-    index = device.index if device.index is not None else \
-        torch.cuda.current_device()
-    raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)
-    if raw is not None:  # no Stream object per call: this is the hot path
-        return raw(index)
+    """The CUstream handle of torch's current stream on `device`."""
     return torch.cuda.current_stream(device).cuda_stream
 
 
 class LayerNormFunction(torch.autograd.Function):
     """y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias over the last
-    dimension, with the tutorial's fused forward and backward kernels."""
+    dimension of x, with ln's fused forward and backward kernels.
+
+    Inputs are validated by `layer_norm`; weight and bias are contiguous
+    tensors of x's dtype and device with x.shape[-1] elements.
+    """
 
     @staticmethod
-    def forward(ctx, x: torch.Tensor, weight: torch.Tensor,
+    def forward(ctx: FunctionCtx, x: torch.Tensor, weight: torch.Tensor,
                 bias: torch.Tensor, eps: float) -> torch.Tensor:
-        rows, stride = _rows(x)
+        rows, x_stride = _as_rows(x)
         M, N = rows.shape
         y = torch.empty((M, N), dtype=x.dtype, device=x.device)
         mean = torch.empty(M, dtype=torch.float32, device=x.device)
         rstd = torch.empty(M, dtype=torch.float32, device=x.device)
-        if M > 0:
-            _runtime.check(_LIBRARY.ln_layer_norm_forward(
-                _ln_dtype(x), _stream(x.device), M, N, eps, rows.data_ptr(),
-                stride, weight.data_ptr(), bias.data_ptr(), y.data_ptr(), N,
-                mean.data_ptr(), rstd.data_ptr()))
+        if y.numel():
+            # The runtime uses the calling thread's current CUDA context:
+            # selecting x's device makes torch's (primary) context current.
+            with torch.cuda.device(x.device):
+                _runtime.layer_norm_forward(
+                    _DTYPES[x.dtype], _stream(x.device), M, N, eps,
+                    rows.data_ptr(), x_stride, weight.data_ptr(),
+                    bias.data_ptr(), y.data_ptr(), N, mean.data_ptr(),
+                    rstd.data_ptr())
         ctx.save_for_backward(rows, weight, mean, rstd)
-        ctx.row_stride = stride
+        ctx.x_stride = x_stride
         ctx.x_shape = x.shape
         return y.view(x.shape)
 
     @staticmethod
-    def backward(ctx, dy: torch.Tensor):
+    @once_differentiable
+    def backward(ctx: FunctionCtx, dy: torch.Tensor):
         rows, weight, mean, rstd = ctx.saved_tensors
         M, N = rows.shape
-        dy_rows, dy_stride = _rows(dy)
-        dx = torch.empty((M, N), dtype=rows.dtype, device=rows.device)
-        dw = torch.empty(N, dtype=weight.dtype, device=rows.device)
-        db = torch.empty(N, dtype=weight.dtype, device=rows.device)
-        if M == 0:
-            return dx.view(ctx.x_shape), dw.zero_(), db.zero_(), None
-        dtype = _ln_dtype(rows)
-        workspace = torch.empty(
-            _runtime.backward_workspace_size(dtype, M, N), dtype=torch.uint8,
-            device=rows.device)
-        _runtime.check(_LIBRARY.ln_layer_norm_backward(
-            dtype, _stream(rows.device), M, N, dy_rows.data_ptr(), dy_stride,
-            rows.data_ptr(), ctx.row_stride, weight.data_ptr(),
-            mean.data_ptr(), rstd.data_ptr(), dx.data_ptr(), N,
-            dw.data_ptr(), db.data_ptr(), workspace.data_ptr()))
-        return dx.view(ctx.x_shape), dw, db, None
+        device = rows.device
+        dy_rows, dy_stride = _as_rows(dy)
+        dx = torch.empty((M, N), dtype=rows.dtype, device=device)
+        dw = torch.empty(N, dtype=weight.dtype, device=device)
+        db = torch.empty(N, dtype=weight.dtype, device=device)
+        if dx.numel() == 0:
+            dw.zero_()
+            db.zero_()
+        else:
+            dtype = _DTYPES[rows.dtype]
+            with torch.cuda.device(device):
+                workspace = torch.empty(
+                    _runtime.layer_norm_backward_workspace_size(dtype, M, N),
+                    dtype=torch.uint8, device=device)
+                _runtime.layer_norm_backward(
+                    dtype, _stream(device), M, N, dy_rows.data_ptr(),
+                    dy_stride, rows.data_ptr(), ctx.x_stride,
+                    weight.data_ptr(), mean.data_ptr(), rstd.data_ptr(),
+                    dx.data_ptr(), N, dw.data_ptr(), db.data_ptr(),
+                    workspace.data_ptr())
+        needs_dw, needs_db = ctx.needs_input_grad[1:3]
+        return (dx.view(ctx.x_shape), dw if needs_dw else None,
+                db if needs_db else None, None)
 
 
-def _check_arguments(x: torch.Tensor, normalized_shape, weight, bias):
+def _check_parameter(name: str, tensor: Optional[torch.Tensor],
+                     x: torch.Tensor) -> None:
+    """Raises if weight or bias does not match x in shape, device or dtype."""
+    if tensor is None:
+        return
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor or None, got "
+                        f"{type(tensor).__name__}")
+    if tuple(tensor.shape) != (x.shape[-1],):
+        raise ValueError(f"{name} must have shape ({x.shape[-1]},) to match "
+                         f"x's last dimension, got {tuple(tensor.shape)}")
+    if tensor.device != x.device:
+        raise ValueError(f"{name} is on {tensor.device} but x is on "
+                         f"{x.device}")
+    if tensor.dtype != x.dtype:
+        raise TypeError(f"{name} is {tensor.dtype} but x is {x.dtype}: ln "
+                        f"needs weight, bias and x of one dtype")
+
+
+def _check_arguments(x: torch.Tensor,
+                     normalized_shape: Union[int, Sequence[int]],
+                     weight: Optional[torch.Tensor],
+                     bias: Optional[torch.Tensor]) -> None:
+    """Raises TypeError or ValueError naming what ln cannot compute."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     if x.device.type != "cuda":
-        raise ValueError(f"ln.layer_norm runs on CUDA tensors; x is on "
+        raise ValueError(f"ln.layer_norm runs on CUDA tensors, but x is on "
                          f"{x.device}")
+    if x.dtype not in _DTYPES:
+        raise TypeError(f"ln.layer_norm supports torch.float16, "
+                        f"torch.bfloat16 and torch.float32; x is {x.dtype}")
     if x.dim() == 0:
         raise ValueError("x must have at least one dimension")
     shape = ((normalized_shape,) if isinstance(normalized_shape, int)
              else tuple(normalized_shape))
-    if len(shape) != 1 or shape[0] != x.shape[-1]:
+    if shape != (x.shape[-1],):
         raise ValueError(
             f"ln.layer_norm normalizes over the last dimension only: "
-            f"normalized_shape must be ({x.shape[-1]},), got {shape}")
-    _ln_dtype(x)
-    for name, tensor in (("weight", weight), ("bias", bias)):
-        if tensor is None:
-            continue
-        if tensor.shape != (x.shape[-1],):
-            raise ValueError(f"{name} must have shape ({x.shape[-1]},), got "
-                             f"{tuple(tensor.shape)}")
-        if tensor.device != x.device:
-            raise ValueError(f"{name} is on {tensor.device}, x on {x.device}")
-        if tensor.dtype != x.dtype:
-            raise TypeError(f"{name} is {tensor.dtype}, x is {x.dtype}: ln "
-                            f"needs them equal")
+            f"normalized_shape must be ({x.shape[-1]},) for x of shape "
+            f"{tuple(x.shape)}, got {shape}")
+    _check_parameter("weight", weight, x)
+    _check_parameter("bias", bias, x)
 
 
 def layer_norm(x: torch.Tensor,
@@ -140,18 +161,32 @@ def layer_norm(x: torch.Tensor,
                weight: Optional[torch.Tensor] = None,
                bias: Optional[torch.Tensor] = None,
                eps: float = 1e-5) -> torch.Tensor:
-    """Drop-in for torch.nn.functional.layer_norm on CUDA f16/bf16/f32
-    tensors normalized over their last dimension (any leading dimensions).
-    Differentiable with respect to x, weight and bias."""
+    """torch.nn.functional.layer_norm over the last dimension, by ln.
+
+    Args:
+        x: a CUDA tensor of float16, bfloat16 or float32, of any shape
+            (..., N). Rows a uniform stride apart (e.g. a slice of a wider
+            tensor) are read in place; other layouts are copied first.
+        normalized_shape: N or (N,): only the last dimension is normalized.
+        weight: (N,) tensor of x's dtype and device, or None for ones.
+        bias: (N,) tensor of x's dtype and device, or None for zeros.
+        eps: added to the variance, positive.
+
+    Returns:
+        A contiguous tensor of x's shape and dtype, differentiable with
+        respect to x, weight and bias (once: no double backward).
+
+    Raises:
+        TypeError, ValueError: for inputs ln cannot take (wrong device,
+            dtype or shapes), naming the problem.
+        ln.LnError: a failure reported by the runtime (its subclasses say
+            which: no GPU, unsupported N for the backward pass, CUDA error).
+    """
     _check_arguments(x, normalized_shape, weight, bias)
     N = x.shape[-1]
     if weight is None:
         weight = torch.ones(N, dtype=x.dtype, device=x.device)
     if bias is None:
         bias = torch.zeros(N, dtype=x.dtype, device=x.device)
-    weight, bias = weight.contiguous(), bias.contiguous()
-    if x.device.index == torch.cuda.current_device():
-        return LayerNormFunction.apply(x, weight, bias, float(eps))
-    # ln uses the calling thread's current context: make x's device current.
-    with torch.cuda.device(x.device):
-        return LayerNormFunction.apply(x, weight, bias, float(eps))
+    return LayerNormFunction.apply(x, weight.contiguous(), bias.contiguous(),
+                                   float(eps))

@@ -1,6 +1,11 @@
-"""The runtime bindings: these need neither torch nor a GPU, and run in CI."""
+"""The package's import and the runtime bindings: these need neither torch nor
+a GPU, and run in CI (where LN_REQUIRE_RUNTIME=1 makes a missing runtime
+library a failure rather than a skip)."""
+
+from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -11,74 +16,153 @@ import pytest
 import ln
 from ln import _runtime
 
-
-def _library_or_skip():
-    try:
-        return _runtime.library()
-    except _runtime.LnError as error:
-        if os.environ.get("LN_REQUIRE_RUNTIME") == "1":
-            raise  # CI builds the library first: its absence is a failure.
-        pytest.skip(f"runtime library not built: {error}")
+HEADER = Path(__file__).resolve().parents[2] / "include/ln/Runtime/ln.h"
+# Non-null, 16-byte aligned device addresses that are never dereferenced:
+# each call below fails before a kernel could touch them.
+FAKE = 1 << 20
 
 
-def test_import_needs_no_torch_or_gpu():
-    code = "import ln, ln._runtime; print(ln.LnNoGpuError.__mro__[1].__name__)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                            text=True, cwd=Path(__file__).parents[1])
+def run_python(code: str, tmp_path: Path, **env: str) -> str:
+    """Runs `code` in a fresh interpreter importing the `ln` under test;
+    returns its stdout."""
+    environment = dict(os.environ, **env)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(ln.__file__).resolve().parents[1])]
+        + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
+                            capture_output=True, text=True, cwd=tmp_path,
+                            env=environment, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "LnError"
+    return result.stdout
 
 
-def test_library_loads_and_declares_the_c_api():
-    lib = _library_or_skip()
-    for name in ("ln_init", "ln_last_error", "ln_layer_norm_forward",
-                 "ln_layer_norm_backward",
-                 "ln_layer_norm_backward_workspace_size"):
-        assert hasattr(lib, name)
-    assert _runtime.library_path().name == "libln_runtime.so"
+def declared_functions() -> dict[str, int]:
+    """The functions ln.h declares, with their number of parameters."""
+    text = re.sub(r"/\*.*?\*/", "", HEADER.read_text(), flags=re.S)
+    functions = {}
+    for match in re.finditer(r"\b(ln_\w+)\s*\(([^)]*)\)\s*;", text):
+        parameters = match.group(2).strip()
+        functions[match.group(1)] = (
+            0 if parameters in ("", "void") else parameters.count(",") + 1)
+    return functions
 
 
-def test_no_driver_is_a_clear_error():
-    _library_or_skip()
-    code = textwrap.dedent("""
+def test_import_needs_neither_torch_nor_a_gpu(tmp_path):
+    output = run_python("""
+        import sys
+
+        class BlockTorch:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "torch":
+                    raise ImportError("torch is blocked by this test")
+
+        sys.meta_path.insert(0, BlockTorch())
+        import ln
+        assert "torch" not in sys.modules
+        assert issubclass(ln.LnNoGpuError, ln.LnError)
+        assert issubclass(ln.LnInvalidArgument, ValueError)
+        try:
+            ln.layer_norm
+        except ImportError as error:
+            print("needs torch:", error)
+    """, tmp_path, LN_CUDA_LIBRARY="/nonexistent/libcuda.so.1")
+    assert output.startswith("needs torch: torch is blocked"), output
+
+
+def test_missing_library_is_a_clear_error(tmp_path):
+    missing = tmp_path / "nowhere" / "libln_runtime.so"
+    output = run_python("""
+        import ln
+        try:
+            ln.init()
+        except ln.LnLibraryError as error:
+            print(error)
+    """, tmp_path, LN_RUNTIME_LIBRARY=str(missing))
+    assert "libln_runtime.so not found" in output
+    assert f"$LN_RUNTIME_LIBRARY points to {missing}" in output
+
+
+@pytest.mark.skipif(not HEADER.is_file(), reason=f"{HEADER} not found")
+def test_every_c_api_function_is_bound(runtime_library):
+    functions = declared_functions()
+    assert "ln_layer_norm_forward" in functions
+    for name, parameters in functions.items():
+        function = getattr(runtime_library, name)
+        assert function.argtypes is not None, f"{name} is not declared"
+        assert len(function.argtypes) == parameters, name
+
+
+def test_library_is_found_where_the_package_looks(runtime_library):
+    path = _runtime.library_path()
+    assert path.name == "libln_runtime.so"
+    assert path in _runtime.library_candidates()
+
+
+def test_no_driver_is_a_clear_error(runtime_library, tmp_path):
+    output = run_python(f"""
         import ln
         from ln import _runtime
         try:
-            _runtime.init()
+            ln.init()
         except ln.LnNoGpuError as error:
-            print("NOGPU", error)
-        else:
-            print("GPU")
-    """)
-    env = dict(os.environ, LN_CUDA_LIBRARY="/nonexistent/libcuda.so.1")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                            text=True, env=env, cwd=Path(__file__).parents[1])
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("NOGPU"), result.stdout
-    assert "/nonexistent/libcuda.so.1" in result.stdout
-    assert "driver" in result.stdout
+            print("init:", error)
+        try:
+            _runtime.layer_norm_forward(
+                _runtime.DType.F16, None, 4, 8, 1e-5, {FAKE}, 8, {FAKE},
+                {FAKE}, {FAKE}, 8, {FAKE}, {FAKE})
+        except ln.LnNoGpuError as error:
+            print("forward:", error)
+    """, tmp_path, LN_CUDA_LIBRARY="/nonexistent/libcuda.so.1",
+        LN_RUNTIME_LIBRARY=str(_runtime.library_path()))
+    lines = output.splitlines()
+    assert len(lines) == 2, output
+    for line, prefix in zip(lines, ("init: ", "forward: ")):
+        assert line.startswith(prefix), output
+        assert "/nonexistent/libcuda.so.1 could not be loaded" in line
+        assert "no usable NVIDIA driver" in line
 
 
-def test_invalid_arguments_are_rejected_before_touching_the_gpu():
-    lib = _library_or_skip()
-    status = lib.ln_layer_norm_forward(_runtime.F16, None, 0, 8, 1e-5, None,
-                                       8, None, None, None, 8, None, None)
-    with pytest.raises(ln.LnInvalidArgument, match="M and N must be at least 1"):
-        _runtime.check(status)
-    status = lib.ln_layer_norm_forward(_runtime.F16, None, 4, 8, 1e-5, None,
-                                       4, None, None, None, 8, None, None)
-    with pytest.raises(ln.LnInvalidArgument, match="x_row_stride"):
-        _runtime.check(status)
-    status = lib.ln_layer_norm_forward(7, None, 4, 8, 1e-5, None, 8, None,
-                                       None, None, 8, None, None)
-    with pytest.raises(ln.LnInvalidArgument, match="dtype"):
-        _runtime.check(status)
+FORWARD_ARGUMENTS = dict(dtype=_runtime.DType.F16, stream=None, M=4, N=8,
+                         eps=1e-5, x=FAKE, x_row_stride=8, weight=FAKE,
+                         bias=FAKE, y=FAKE, y_row_stride=8, mean=FAKE,
+                         rstd=FAKE)
 
 
-def test_workspace_grows_with_the_problem():
-    _library_or_skip()
-    small = _runtime.backward_workspace_size(_runtime.F16, 4096, 1024)
-    large = _runtime.backward_workspace_size(_runtime.F16, 4096, 8192)
+@pytest.mark.parametrize("change, message", [
+    (dict(M=0), "M and N must be at least 1, got M=0 N=8"),
+    (dict(N=0), "M and N must be at least 1, got M=4 N=0"),
+    (dict(x_row_stride=4), r"x_row_stride \(4\) must be at least N \(8\)"),
+    (dict(y_row_stride=7), r"y_row_stride \(7\) must be at least N \(8\)"),
+    (dict(dtype=7), "dtype 7 is not LN_F16, LN_BF16 or LN_F32"),
+    (dict(x=None), "x is null"),
+    (dict(rstd=None), "rstd is null"),
+    (dict(eps=0.0), "eps must be positive and finite"),
+    (dict(eps=float("nan")), "eps must be positive and finite"),
+])
+def test_invalid_arguments_are_rejected_before_touching_the_gpu(
+        runtime_library, change, message):
+    with pytest.raises(ln.LnInvalidArgument, match=message):
+        _runtime.layer_norm_forward(**dict(FORWARD_ARGUMENTS, **change))
+    # The message stays until the next call on this thread.
+    assert re.search(message, _runtime.last_error())
+
+
+def test_backward_reports_an_unserved_n_first(runtime_library):
+    # float32 rows of 20000 elements (80 KB) are beyond the backward kernels.
+    with pytest.raises(ln.LnUnsupported, match="more than 64 KB"):
+        _runtime.layer_norm_backward(
+            _runtime.DType.F32, None, 2, 20000, None, 20000, None, 20000,
+            None, None, None, None, 20000, None, None, None)
+
+
+def test_workspace_size(runtime_library):
+    size = _runtime.layer_norm_backward_workspace_size
+    small = size(_runtime.DType.F16, 4096, 1024)
+    large = size(_runtime.DType.F16, 4096, 8192)
     assert 0 < small < large
     assert small % 256 == 0 and large % 256 == 0
-    assert _runtime.backward_workspace_size(_runtime.F16, 0, 8) == 0
+    # The partial dw and db buffers are float32 whatever the dtype.
+    assert size(_runtime.DType.F32, 4096, 1024) == small
+    assert size(_runtime.DType.F16, 0, 8) == 0
+    assert size(_runtime.DType.F16, 8, 0) == 0
+    assert size(_runtime.DType.F32, 2, 20000) == 0
