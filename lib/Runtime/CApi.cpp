@@ -10,6 +10,7 @@
 
 #include <new>
 #include <string>
+#include <utility>
 
 using namespace ln::runtime;
 
@@ -73,6 +74,34 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
     layerNormBackward(dtype, static_cast<CUstream>(stream), M, N, dy,
                       dy_row_stride, x, x_row_stride, weight, mean, rstd, dx,
                       dx_row_stride, dw, db, workspace);
+  });
+}
+
+ln_status ln_launch_ptx(const char *ptx, const char *entry,
+                        const unsigned grid[3], const unsigned block[3],
+                        unsigned dynamic_shared_bytes, void *stream,
+                        void **arguments) {
+  return guarded([&] {
+    for (auto [name, pointer] :
+         {std::pair<const char *, const void *>{"ptx", ptx}, {"entry", entry},
+          {"grid", grid}, {"block", block}})
+      if (!pointer)
+        fail(LN_ERROR_INVALID_ARGUMENT,
+             std::string("ln_launch_ptx: ") + name + " is null");
+    for (int axis = 0; axis < 3; ++axis)
+      if (grid[axis] == 0 || block[axis] == 0)
+        fail(LN_ERROR_INVALID_ARGUMENT,
+             "ln_launch_ptx: grid and block dimensions must be at least 1, "
+             "got grid (" +
+                 std::to_string(grid[0]) + ", " + std::to_string(grid[1]) +
+                 ", " + std::to_string(grid[2]) + ") block (" +
+                 std::to_string(block[0]) + ", " + std::to_string(block[1]) +
+                 ", " + std::to_string(block[2]) + ")");
+    Context context = Context::get();
+    context.launch(context.getFunctionOfText(ptx, entry),
+                   {grid[0], grid[1], grid[2]}, {block[0], block[1], block[2]},
+                   arguments, static_cast<CUstream>(stream),
+                   dynamic_shared_bytes);
   });
 }
 

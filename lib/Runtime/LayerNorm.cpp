@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 using namespace ln::runtime;
 
@@ -149,6 +152,33 @@ Dim3 blockOf(const EmbeddedKernel &kernel) {
   return {unsigned(32 * kernel.numWarps), 1, 1};
 }
 
+/// The backward workspace the runtime owns for callers that pass none: one
+/// per context and stream, so that work on different streams never shares
+/// one, grown on demand and kept for the next call.
+CUdeviceptr getOwnedWorkspace(const Context &context, CUstream stream,
+                              size_t bytes) {
+  struct Workspace {
+    CUdeviceptr pointer = 0;
+    size_t bytes = 0;
+  };
+  static std::mutex mutex;
+  static std::map<std::pair<CUcontext, CUstream>, Workspace> workspaces;
+  std::lock_guard<std::mutex> lock(mutex);
+  Workspace &workspace = workspaces[{context.getHandle(), stream}];
+  if (workspace.bytes >= bytes)
+    return workspace.pointer;
+  const DriverApi &driver = context.getDriver();
+  if (workspace.pointer) {
+    // Work already enqueued on the stream may still use the smaller one.
+    context.check(driver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+    context.check(driver.cuMemFree(workspace.pointer), "cuMemFree");
+    workspace = {};
+  }
+  context.check(driver.cuMemAlloc(&workspace.pointer, bytes), "cuMemAlloc");
+  workspace.bytes = bytes;
+  return workspace.pointer;
+}
+
 } // namespace
 
 void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
@@ -197,7 +227,7 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
   for (auto [name, pointer] : {std::pair<const char *, const void *>{"dy", dy},
                                {"x", x}, {"weight", weight}, {"mean", mean},
                                {"rstd", rstd}, {"dx", dx}, {"dw", dw},
-                               {"db", db}, {"workspace", workspace}})
+                               {"db", db}})
     requirePointer(name, pointer);
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
@@ -213,7 +243,9 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
   BackwardPlan plan = planBackward(M, N, dxKernel.rowsPerProgram);
   Context context = Context::get();
   const DriverApi &driver = context.getDriver();
-  auto base = reinterpret_cast<CUdeviceptr>(workspace);
+  CUdeviceptr base =
+      workspace ? reinterpret_cast<CUdeviceptr>(workspace)
+                : getOwnedWorkspace(context, stream, plan.workspaceBytes);
   void *locks = reinterpret_cast<void *>(base + plan.lockOffset);
   void *partialDw = reinterpret_cast<void *>(base + plan.dwOffset);
   void *partialDb = reinterpret_cast<void *>(base + plan.dbOffset);

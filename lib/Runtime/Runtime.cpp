@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <utility>
 
 using namespace ln::runtime;
@@ -121,11 +122,26 @@ CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {
   return getFunction(kernel.ptx, kernel.entry);
 }
 
+CUfunction Context::getFunctionOfText(const std::string &ptx,
+                                      const char *entry) const {
+  // Interned copies give each distinct text one stable address, the module
+  // cache's key; like the modules, they live as long as the process.
+  static std::mutex mutex;
+  static std::set<std::string> texts;
+  const char *interned;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    interned = texts.insert(ptx).first->c_str();
+  }
+  return getFunction(interned, entry);
+}
+
 void Context::launch(CUfunction function, Dim3 grid, Dim3 block,
-                     void **arguments, CUstream stream) const {
+                     void **arguments, CUstream stream,
+                     unsigned dynamicSharedBytes) const {
   check(driver->cuLaunchKernel(function, grid[0], grid[1], grid[2], block[0],
-                               block[1], block[2], /*sharedMemBytes=*/0,
-                               stream, arguments, /*extra=*/nullptr),
+                               block[1], block[2], dynamicSharedBytes, stream,
+                               arguments, /*extra=*/nullptr),
         "cuLaunchKernel");
 }
 

@@ -11,6 +11,7 @@ which check the runtime library and the CUDA driver.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from ._runtime import (LnCudaError, LnError, LnInvalidArgument,
@@ -24,14 +25,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    # importlib, not `from . import nn`: that would look `nn` up on this
+    # module first, calling __getattr__ again.
     if name == "layer_norm":
-        from .functional import layer_norm
-        return layer_norm
+        return importlib.import_module(".functional", __name__).layer_norm
     if name == "nn":
-        from . import nn
-        return nn
+        return importlib.import_module(".nn", __name__)
     raise AttributeError(f"module 'ln' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(__all__)

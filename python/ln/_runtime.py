@@ -22,13 +22,14 @@ import enum
 import os
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 __all__ = [
     "LnError", "LnLibraryError", "LnNoGpuError", "LnInvalidArgument",
     "LnCudaError", "LnUnsupported", "DType", "library_candidates", "library",
     "library_path", "last_error", "check", "init", "layer_norm_forward",
     "layer_norm_backward_workspace_size", "layer_norm_backward",
+    "launch_ptx",
 ]
 
 LIBRARY_NAME = "libln_runtime.so"
@@ -104,9 +105,11 @@ _library: Optional[ctypes.CDLL] = None
 _library_path: Optional[Path] = None
 
 
-def _declare(lib: ctypes.CDLL) -> None:
-    """Declares the signatures of ln.h's functions on `lib`."""
+def _declare(lib: ctypes.CDLL, path: Path) -> None:
+    """Declares the signatures of ln.h's functions on `lib`, loaded from
+    `path`."""
     c_int, c_i64, c_ptr = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
+    c_dim3 = ctypes.POINTER(ctypes.c_uint)
     signatures = {
         "ln_last_error": (ctypes.c_char_p, []),
         "ln_init": (c_int, []),
@@ -124,9 +127,19 @@ def _declare(lib: ctypes.CDLL) -> None:
             c_ptr, c_ptr, c_ptr,  # weight mean rstd
             c_ptr, c_i64, c_ptr, c_ptr, c_ptr,  # dx dx_row_stride dw db workspace
         ]),
+        "ln_launch_ptx": (c_int, [
+            ctypes.c_char_p, ctypes.c_char_p,  # ptx entry
+            c_dim3, c_dim3, ctypes.c_uint,  # grid block dynamic_shared_bytes
+            c_ptr, ctypes.POINTER(c_ptr),  # stream arguments
+        ]),
     }
     for name, (restype, argtypes) in signatures.items():
-        function = getattr(lib, name)
+        try:
+            function = getattr(lib, name)
+        except AttributeError:
+            raise LnLibraryError(
+                f"{path} lacks {name}: it is older than this package; "
+                f"rebuild and reinstall ln") from None
         function.restype = restype
         function.argtypes = argtypes
 
@@ -137,6 +150,8 @@ def library() -> ctypes.CDLL:
     Raises LnLibraryError if it is not found or does not load.
     """
     global _library, _library_path
+    if _library is not None:  # every launch comes here: no lock once loaded
+        return _library
     with _lock:
         if _library is not None:
             return _library
@@ -152,10 +167,10 @@ def library() -> ctypes.CDLL:
                 f"{LIBRARY_ENV} to the library's path")
         try:
             lib = ctypes.CDLL(str(path))
-            _declare(lib)
-        except (OSError, AttributeError) as error:
-            raise LnLibraryError(f"{path} could not be loaded as the ln "
-                                 f"runtime: {error}") from error
+        except OSError as error:
+            raise LnLibraryError(f"{path} could not be loaded: "
+                                 f"{error}") from error
+        _declare(lib, path)
         _library, _library_path = lib, path
         return lib
 
@@ -213,10 +228,39 @@ def layer_norm_backward(dtype: DType, stream: Optional[int], M: int, N: int,
                         dy: int, dy_row_stride: int, x: int,
                         x_row_stride: int, weight: int, mean: int, rstd: int,
                         dx: int, dx_row_stride: int, dw: int, db: int,
-                        workspace: int) -> None:
+                        workspace: Optional[int]) -> None:
     """ln_layer_norm_backward(): dx, dw and db from dy and the forward's
     mean and rstd. `workspace` holds layer_norm_backward_workspace_size()
-    bytes, 16-byte aligned."""
+    bytes, 16-byte aligned (None: the runtime's own, which is not safe to
+    grow while the stream is captured into a CUDA graph)."""
     check(library().ln_layer_norm_backward(
         dtype, stream, M, N, dy, dy_row_stride, x, x_row_stride, weight, mean,
         rstd, dx, dx_row_stride, dw, db, workspace))
+
+
+def launch_ptx(ptx: Union[str, bytes], entry: str,
+               grid: Sequence[int], block: Sequence[int],
+               arguments: Sequence[ctypes._SimpleCData] = (),
+               stream: Optional[int] = None,
+               dynamic_shared_bytes: int = 0) -> None:
+    """ln_launch_ptx(): launches kernel `entry` of a PTX module (JIT-loaded
+    once per context) with grid x block threads on `stream`.
+
+    `arguments` are the kernel's parameters in order, as ctypes values of
+    their types: ctypes.c_void_p(tensor.data_ptr()) for a pointer,
+    ctypes.c_int32(n), ctypes.c_float(eps), ...
+    """
+    def dims(name: str, values: Sequence[int]):
+        values = tuple(values) + (1,) * (3 - len(values))
+        if len(values) != 3:
+            raise ValueError(f"{name} has at most 3 dimensions, got "
+                             f"{len(values)}")
+        return (ctypes.c_uint * 3)(*values)
+
+    if isinstance(ptx, str):
+        ptx = ptx.encode()
+    pointers = (ctypes.c_void_p * max(len(arguments), 1))(
+        *(ctypes.addressof(argument) for argument in arguments))
+    check(library().ln_launch_ptx(
+        ptx, entry.encode(), dims("grid", grid), dims("block", block),
+        dynamic_shared_bytes, stream, pointers if arguments else None))

@@ -9,8 +9,9 @@ surrounding torch work like any torch kernel. The backward pass's scratch
 
 from __future__ import annotations
 
+import contextlib
 import math
-from typing import Optional, Sequence, Union
+from typing import Any, ContextManager, Optional, Sequence, Union
 
 import torch
 from torch.autograd.function import FunctionCtx, once_differentiable
@@ -46,9 +47,25 @@ def _as_rows(tensor: torch.Tensor) -> tuple[torch.Tensor, int]:
     return tensor.reshape(M, N).contiguous(), N
 
 
+# The raw handle of torch's current stream, without building a Stream
+# object on every launch (torch.cuda.current_stream is the fallback).
+_current_raw_stream = getattr(torch._C, "_cuda_getCurrentRawStream", None)
+
+
 def _stream(device: torch.device) -> int:
     """The CUstream handle of torch's current stream on `device`."""
+    if _current_raw_stream is not None:
+        return _current_raw_stream(device.index)
     return torch.cuda.current_stream(device).cuda_stream
+
+
+def _current(device: torch.device) -> ContextManager[Any]:
+    """Makes `device` current, unless it already is: the runtime launches
+    in the calling thread's current CUDA context, which is then torch's
+    primary context of that device."""
+    if device.index == torch.cuda.current_device():
+        return contextlib.nullcontext()
+    return torch.cuda.device(device)
 
 
 class LayerNormFunction(torch.autograd.Function):
@@ -64,13 +81,13 @@ class LayerNormFunction(torch.autograd.Function):
                 bias: torch.Tensor, eps: float) -> torch.Tensor:
         rows, x_stride = _as_rows(x)
         M, N = rows.shape
-        y = torch.empty((M, N), dtype=x.dtype, device=x.device)
+        # y is allocated in x's shape, not viewed into it: a view returned
+        # by a custom Function could not be modified in place afterwards.
+        y = torch.empty(x.shape, dtype=x.dtype, device=x.device)
         mean = torch.empty(M, dtype=torch.float32, device=x.device)
         rstd = torch.empty(M, dtype=torch.float32, device=x.device)
         if y.numel():
-            # The runtime uses the calling thread's current CUDA context:
-            # selecting x's device makes torch's (primary) context current.
-            with torch.cuda.device(x.device):
+            with _current(x.device):
                 _runtime.layer_norm_forward(
                     _DTYPES[x.dtype], _stream(x.device), M, N, eps,
                     rows.data_ptr(), x_stride, weight.data_ptr(),
@@ -79,7 +96,7 @@ class LayerNormFunction(torch.autograd.Function):
         ctx.save_for_backward(rows, weight, mean, rstd)
         ctx.x_stride = x_stride
         ctx.x_shape = x.shape
-        return y.view(x.shape)
+        return y
 
     @staticmethod
     @once_differentiable
@@ -88,7 +105,7 @@ class LayerNormFunction(torch.autograd.Function):
         M, N = rows.shape
         device = rows.device
         dy_rows, dy_stride = _as_rows(dy)
-        dx = torch.empty((M, N), dtype=rows.dtype, device=device)
+        dx = torch.empty(ctx.x_shape, dtype=rows.dtype, device=device)
         dw = torch.empty(N, dtype=weight.dtype, device=device)
         db = torch.empty(N, dtype=weight.dtype, device=device)
         if dx.numel() == 0:
@@ -96,7 +113,7 @@ class LayerNormFunction(torch.autograd.Function):
             db.zero_()
         else:
             dtype = _DTYPES[rows.dtype]
-            with torch.cuda.device(device):
+            with _current(device):
                 workspace = torch.empty(
                     _runtime.layer_norm_backward_workspace_size(dtype, M, N),
                     dtype=torch.uint8, device=device)
@@ -107,8 +124,8 @@ class LayerNormFunction(torch.autograd.Function):
                     dx.data_ptr(), N, dw.data_ptr(), db.data_ptr(),
                     workspace.data_ptr())
         needs_dw, needs_db = ctx.needs_input_grad[1:3]
-        return (dx.view(ctx.x_shape), dw if needs_dw else None,
-                db if needs_db else None, None)
+        return (dx, dw if needs_dw else None, db if needs_db else None,
+                None)
 
 
 def _check_parameter(name: str, tensor: Optional[torch.Tensor],

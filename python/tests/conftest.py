@@ -20,14 +20,29 @@ if importlib.util.find_spec("ln") is None:
 from ln import _runtime  # noqa: E402
 
 
+def _skip_or_fail(reason: str) -> None:
+    """Skips, unless LN_REQUIRE_RUNTIME=1 (CI, after building the runtime
+    with its kernels): then fails."""
+    if os.environ.get("LN_REQUIRE_RUNTIME") == "1":
+        pytest.fail(f"LN_REQUIRE_RUNTIME=1, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def runtime_library():
-    """The loaded runtime library. Skips the test where it is not built,
-    unless LN_REQUIRE_RUNTIME=1 (CI, after building it): then it fails."""
+    """The loaded runtime library (skip or failure where it is not built)."""
     try:
         return _runtime.library()
     except _runtime.LnLibraryError as error:
-        if os.environ.get("LN_REQUIRE_RUNTIME") == "1":
-            pytest.fail(f"LN_REQUIRE_RUNTIME=1 but the runtime library is "
-                        f"unusable: {error}", pytrace=False)
-        pytest.skip(f"runtime library not built: {error}")
+        _skip_or_fail(f"the runtime library is not usable: {error}")
+
+
+@pytest.fixture(scope="session")
+def kernels_embedded(runtime_library):
+    """The runtime library, built with the LayerNorm kernels (not with
+    LN_BUILD_COMPILER=OFF, which embeds none)."""
+    if _runtime.layer_norm_backward_workspace_size(
+            _runtime.DType.F16, 4096, 1024) == 0:
+        _skip_or_fail(f"{_runtime.library_path()} embeds no kernels "
+                      f"(built with LN_BUILD_COMPILER=OFF)")
+    return runtime_library

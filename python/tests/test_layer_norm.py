@@ -1,4 +1,10 @@
-"""ln.layer_norm against PyTorch and a float64 reference, on the GPU."""
+"""ln.layer_norm and ln.nn.LayerNorm on the GPU, against PyTorch and against
+a float64 reference computed from the same rounded inputs."""
+
+from __future__ import annotations
+
+import ctypes
+import math
 
 import pytest
 
@@ -6,56 +12,119 @@ torch = pytest.importorskip("torch", reason="these tests need PyTorch")
 if not torch.cuda.is_available():
     pytest.skip("these tests need a CUDA GPU", allow_module_level=True)
 
+import torch.nn.functional as F  # noqa: E402
+
 import ln  # noqa: E402
 
-# Tolerances relative to the largest magnitude of the reference: about a few
-# units in the last place of each dtype, so a wrong element cannot pass.
-TOLERANCE = {torch.float16: 4e-3, torch.bfloat16: 3e-2, torch.float32: 1e-5}
+DTYPES = [torch.float16, torch.bfloat16, torch.float32]
+EPS = 1e-5
+
+
+@pytest.fixture(autouse=True)
+def poisoned_allocator():
+    """Fills memory torch's caching allocator hands out next with NaNs, so
+    that an output element a kernel fails to write shows up as NaN (0xFF..
+    bytes are NaN in float16, bfloat16 and float32)."""
+    blocks = [torch.empty(1 << 19, dtype=torch.uint8, device="cuda")
+              for _ in range(64)]  # the allocator's small-block pool
+    blocks.append(torch.empty(1 << 28, dtype=torch.uint8, device="cuda"))
+    for block in blocks:
+        block.fill_(0xFF)
+    del blocks
+    yield
 
 
 def make_inputs(shape, dtype, device="cuda"):
+    """The seed's data: x ~ -2.3 + 0.5 N(0, 1), weight and bias ~ U(0, 1),
+    dy ~ 0.1 N(0, 1); x, weight and bias require grad."""
     N = shape[-1]
     weight = torch.rand(N, dtype=dtype, device=device, requires_grad=True)
     bias = torch.rand(N, dtype=dtype, device=device, requires_grad=True)
-    x = (-2.3 + 0.5 * torch.randn(shape, dtype=dtype, device=device))
+    x = -2.3 + 0.5 * torch.randn(shape, dtype=dtype, device=device)
     dy = 0.1 * torch.randn(shape, dtype=dtype, device=device)
     return x.requires_grad_(True), weight, bias, dy
 
 
-def reference(x, weight, bias, dy, eps):
-    """Forward and gradients in float64 from the same rounded inputs."""
-    x64 = x.detach().double().requires_grad_(True)
-    w64 = weight.detach().double().requires_grad_(True)
-    b64 = bias.detach().double().requires_grad_(True)
-    y = torch.nn.functional.layer_norm(x64, (x.shape[-1],), w64, b64, eps)
+def reference(x, weight, bias, dy):
+    """y, dx, dw and db in float64 from the inputs as given (already
+    rounded to their dtype)."""
+    x64, w64, b64 = (t.detach().double().requires_grad_(True)
+                     for t in (x, weight, bias))
+    y = F.layer_norm(x64, (x.shape[-1],), w64, b64, EPS)
     y.backward(dy.double())
     return y.detach(), x64.grad, w64.grad, b64.grad
 
 
-def assert_close(name, got, expected, dtype, scale=1.0):
-    assert not torch.isnan(got).any(), f"{name} has NaNs (unwritten?)"
-    error = (got.double() - expected).abs().max().item()
-    allowed = TOLERANCE[dtype] * scale * max(expected.abs().max().item(), 1e-6)
-    assert error <= allowed, f"{name}: max |error| {error:.3g} > {allowed:.3g}"
-
-
-def run_ln(x, weight, bias, dy, eps):
-    y = ln.layer_norm(x, (x.shape[-1],), weight, bias, eps)
+def run_ln(x, weight, bias, dy):
+    """y, dx, dw and db from ln; leaves the inputs' grads empty."""
+    y = ln.layer_norm(x, (x.shape[-1],), weight, bias, EPS)
     y.backward(dy)
-    grads = [t.grad.clone() for t in (x, weight, bias)]
+    grads = [t.grad for t in (x, weight, bias)]
     for t in (x, weight, bias):
         t.grad = None
-    return y.detach(), grads
+    return (y.detach(), *grads)
+
+
+def unit_roundoff(dtype) -> float:
+    return torch.finfo(dtype).eps / 2
+
+
+def assert_close(name, got, expected, dtype, ulps, rows=1):
+    """|got - expected| <= tolerance * max|expected|, elementwise, with a
+    tolerance of `ulps` units of roundoff of `dtype` (the final rounding
+    and float32 arithmetic on a few terms), plus, for sums over `rows`
+    rows (dw, db), float32 accumulation error growing like sqrt(rows)."""
+    assert got.shape == expected.shape, f"{name}: shape {tuple(got.shape)}"
+    assert got.dtype == dtype, f"{name}: dtype {got.dtype}"
+    bad = ~torch.isfinite(got)
+    assert not bad.any(), (f"{name}: {int(bad.sum())} non-finite elements "
+                           f"(unwritten?), first at "
+                           f"{tuple(bad.nonzero()[0].tolist())}")
+    scale = expected.abs().max().item()
+    tolerance = (ulps * unit_roundoff(dtype)
+                 + 16 * math.sqrt(rows) * unit_roundoff(torch.float32))
+    error = (got.double() - expected).abs()
+    worst = error.argmax().item()
+    assert error.max().item() <= tolerance * scale, (
+        f"{name}: max |error| {error.max().item():.3g} at flat index {worst} "
+        f"(got {got.flatten()[worst].item():.6g}, expected "
+        f"{expected.flatten()[worst].item():.6g}) exceeds "
+        f"{tolerance:.2g} * max|expected| = {tolerance * scale:.3g}")
+
+
+def check_against_float64(x, weight, bias, dy):
+    """ln's y, dx, dw and db match the float64 reference, within a few
+    units of roundoff of x's dtype (float32 computes with more terms in
+    flight, hence more units)."""
+    dtype = x.dtype
+    ulps = 64 if dtype == torch.float32 else 4
+    rows = x.numel() // x.shape[-1]
+    y, dx, dw, db = run_ln(x, weight, bias, dy)
+    y_ref, dx_ref, dw_ref, db_ref = reference(x, weight, bias, dy)
+    assert_close("y", y, y_ref, dtype, ulps)
+    assert_close("dx", dx, dx_ref, dtype, ulps)
+    assert_close("dw", dw, dw_ref, dtype, ulps, rows)
+    assert_close("db", db, db_ref, dtype, ulps, rows)
+
+
+#===----------------------------------------------------------------------===#
+# The seed's check, and the shape/dtype matrix
+#===----------------------------------------------------------------------===#
 
 
 def test_tutorial_check():
-    """The seed's test_layer_norm(1151, 8192, torch.float16)."""
+    """The seed's test_layer_norm(1151, 8192, torch.float16): ln against
+    torch.nn.functional.layer_norm, forward and backward, atol 1e-2."""
     torch.manual_seed(0)
-    M, N, dtype, eps = 1151, 8192, torch.float16, 1e-5
+    M, N, dtype = 1151, 8192, torch.float16
     x, weight, bias, dy = make_inputs((M, N), dtype)
-    y_ln, (dx_ln, dw_ln, db_ln) = run_ln(x, weight, bias, dy, eps)
-    y_ref = torch.nn.functional.layer_norm(x, (N,), weight, bias, eps)
-    y_ref.backward(dy)
+    w_shape = (N,)
+    y_ln = ln.layer_norm(x, w_shape, weight, bias, EPS)
+    y_ref = F.layer_norm(x, w_shape, weight, bias, EPS).to(dtype)
+    y_ln.backward(dy, retain_graph=True)
+    dx_ln, dw_ln, db_ln = [t.grad.clone() for t in (x, weight, bias)]
+    x.grad, weight.grad, bias.grad = None, None, None
+    y_ref.backward(dy, retain_graph=True)
     dx_ref, dw_ref, db_ref = [t.grad.clone() for t in (x, weight, bias)]
     assert torch.allclose(y_ln, y_ref, atol=1e-2, rtol=0)
     assert torch.allclose(dx_ln, dx_ref, atol=1e-2, rtol=0)
@@ -63,83 +132,300 @@ def test_tutorial_check():
     assert torch.allclose(dw_ln, dw_ref, atol=1e-2, rtol=0)
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16,
-                                   torch.float32])
-@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (1, 4096), (37, 1000),
-                                   (256, 1536), (64, 5000), (4, 8, 768),
-                                   (2, 3, 5, 96), (1024, 15872)])
+SHAPES = [
+    (1, 1),  # a single element: y = bias
+    (3, 7),  # tiny, odd N
+    (1, 4096),  # M = 1
+    (37, 1000),  # N not a power of two nor a multiple of 16
+    (256, 1536),
+    (64, 5000),
+    (5000, 64),  # many short rows: M not a multiple of the rows per program
+    (1151, 8192),
+    (1024, 15872),  # the benchmark's widest row
+    (4, 8, 768),  # 3-D
+    (2, 3, 5, 96),  # 4-D
+    (4095,),  # 1-D: a single row
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
 def test_matches_float64(shape, dtype):
-    x, weight, bias, dy = make_inputs(shape, dtype)
-    y, (dx, dw, db) = run_ln(x, weight, bias, dy, 1e-5)
-    y_ref, dx_ref, dw_ref, db_ref = reference(x, weight, bias, dy, 1e-5)
-    rows = x.numel() // x.shape[-1]
-    assert y.shape == x.shape and dx.shape == x.shape
-    assert_close("y", y, y_ref, dtype)
-    assert_close("dx", dx, dx_ref, dtype)
-    # dw and db sum `rows` terms: allow the f32 accumulation to grow.
-    assert_close("dw", dw, dw_ref, dtype, scale=1 + rows * 1e-4)
-    assert_close("db", db, db_ref, dtype, scale=1 + rows * 1e-4)
+    torch.manual_seed(sum(shape))
+    check_against_float64(*make_inputs(shape, dtype))
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.float32])
-def test_strided_rows(dtype):
-    """Rows of a wider tensor: no copy, and the padding is left alone."""
-    wide = torch.randn(300, 1100, dtype=dtype, device="cuda")
-    x = wide[:, :1000].detach().requires_grad_(True)
-    weight = torch.rand(1000, dtype=dtype, device="cuda", requires_grad=True)
-    bias = torch.rand(1000, dtype=dtype, device="cuda", requires_grad=True)
-    dy = 0.1 * torch.randn(300, 1000, dtype=dtype, device="cuda")
-    y, (dx, dw, db) = run_ln(x, weight, bias, dy, 1e-5)
-    y_ref, dx_ref, dw_ref, db_ref = reference(x, weight, bias, dy, 1e-5)
-    assert_close("y", y, y_ref, dtype)
-    assert_close("dx", dx, dx_ref, dtype)
-    assert_close("dw", dw, dw_ref, dtype, scale=1.03)
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+def test_widest_backward_row(dtype):
+    """The widest row the backward pass serves: 64 KB."""
+    N = 65536 // torch.finfo(dtype).bits * 8
+    check_against_float64(*make_inputs((48, N), dtype))
 
 
-def test_module_matches_torch():
-    torch.manual_seed(1)
-    module = ln.nn.LayerNorm(2048, device="cuda", dtype=torch.float32)
-    reference_module = torch.nn.LayerNorm(2048, device="cuda",
-                                          dtype=torch.float32)
-    with torch.no_grad():
-        module.weight.uniform_()
-        module.bias.uniform_()
-        reference_module.weight.copy_(module.weight)
-        reference_module.bias.copy_(module.bias)
-    x = torch.randn(16, 33, 2048, device="cuda")
-    torch.testing.assert_close(module(x), reference_module(x), atol=1e-5,
-                               rtol=1e-5)
-    module(x).sum().backward()
-    reference_module(x).sum().backward()
-    torch.testing.assert_close(module.weight.grad, reference_module.weight.grad,
-                               atol=1e-3, rtol=1e-4)
+#===----------------------------------------------------------------------===#
+# Layouts
+#===----------------------------------------------------------------------===#
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("width, start", [
+    (1100, 0),  # rows 1100 elements apart: unaligned row stride
+    (1024 + 64, 0),  # rows 16-element aligned
+    (1100, 3),  # a misaligned first element
+])
+def test_strided_rows_are_read_in_place(dtype, width, start):
+    """x and dy as slices of wider tensors: the kernels read them with their
+    row stride, without a copy."""
+    torch.manual_seed(width + start)
+    N = 1000
+    x_wide, weight, bias, dy_wide = make_inputs((300, width), dtype)
+    x = x_wide.detach()[:, start:start + N].requires_grad_(True)
+    dy = dy_wide[:, start:start + N]
+    weight, bias = (t.detach()[:N].requires_grad_(True) for t in (weight, bias))
+    y = ln.layer_norm(x, (N,), weight, bias, EPS)
+    saved_x = y.grad_fn.saved_tensors[0]
+    assert saved_x.data_ptr() == x.data_ptr()
+    assert saved_x.stride() == (width, 1)
+    check_against_float64(x, weight, bias, dy)
+
+
+@pytest.mark.parametrize("base_shape, make_x", [
+    ((64, 300), lambda t: t.t()),  # last dimension not contiguous
+    ((6, 50, 64), lambda t: t[:, :25]),  # leading dimensions that do not
+                                         # collapse into one stride
+    ((1, 64), lambda t: t.expand(300, 64)),  # overlapping rows (stride 0)
+], ids=["transposed", "uncollapsible", "expanded"])
+def test_other_layouts_are_copied(base_shape, make_x):
+    torch.manual_seed(2)
+    source = -2.3 + 0.5 * torch.randn(base_shape, device="cuda")
+    x = make_x(source).requires_grad_(True)
+    N = x.shape[-1]
+    weight = torch.rand(N, device="cuda", requires_grad=True)
+    bias = torch.rand(N, device="cuda", requires_grad=True)
+    dy = 0.1 * torch.randn(x.shape, device="cuda")
+    check_against_float64(x, weight, bias, dy)
+
+
+def test_expanded_gradient():
+    """y.sum().backward() hands the backward pass a stride-0 dy."""
+    torch.manual_seed(3)
+    x, weight, bias, _ = make_inputs((64, 512), torch.float32)
+    ln.layer_norm(x, (512,), weight, bias, EPS).sum().backward()
+    dy = torch.ones(64, 512, device="cuda")
+    dx, dw, db = x.grad, weight.grad, bias.grad
+    _, dx_ref, dw_ref, db_ref = reference(x, weight, bias, dy)
+    assert_close("dx", dx, dx_ref, torch.float32, 64)
+    assert_close("dw", dw, dw_ref, torch.float32, 64, rows=64)
+    assert_close("db", db, db_ref, torch.float32, 64, rows=64)
+
+
+def test_output_can_be_modified_in_place():
+    """A residual added in place to the output (x = norm(x); x += r)."""
+    torch.manual_seed(8)
+    x, weight, bias, dy = make_inputs((64, 768), torch.float32)
+    residual = torch.randn(64, 768, device="cuda")
+    y = ln.layer_norm(x, (768,), weight, bias, EPS)
+    y += residual
+    y.backward(dy)
+    y_ref, dx_ref, dw_ref, db_ref = reference(x, weight, bias, dy)
+    assert_close("y", y.detach() - residual, y_ref, torch.float32, 64)
+    assert_close("dx", x.grad, dx_ref, torch.float32, 64)
+    assert_close("dw", weight.grad, dw_ref, torch.float32, 64, rows=64)
+
+
+def test_empty_input():
+    x = torch.empty(0, 3, 256, device="cuda", requires_grad=True)
+    weight = torch.rand(256, device="cuda", requires_grad=True)
+    bias = torch.rand(256, device="cuda", requires_grad=True)
+    y = ln.layer_norm(x, 256, weight, bias)
+    assert y.shape == x.shape
+    y.backward(torch.empty_like(y))
+    assert x.grad.shape == x.shape
+    assert torch.equal(weight.grad, torch.zeros_like(weight))
+    assert torch.equal(bias.grad, torch.zeros_like(bias))
+
+
+def test_without_weight_and_bias():
+    torch.manual_seed(4)
+    x = (-2.3 + 0.5 * torch.randn(128, 3000, device="cuda")).requires_grad_()
+    dy = 0.1 * torch.randn_like(x)
+    y = ln.layer_norm(x, (3000,))
+    y.backward(dy)
+    x64 = x.detach().double().requires_grad_(True)
+    y_ref = F.layer_norm(x64, (3000,), eps=EPS)
+    y_ref.backward(dy.double())
+    assert_close("y", y.detach(), y_ref.detach(), torch.float32, 64)
+    assert_close("dx", x.grad, x64.grad, torch.float32, 64)
+
+
+#===----------------------------------------------------------------------===#
+# Streams and devices
+#===----------------------------------------------------------------------===#
 
 
 def test_runs_on_the_current_stream():
-    x, weight, bias, _ = make_inputs((512, 4096), torch.float16)
+    """Work queued on a side stream behind a long sleep must precede ln's
+    kernels on that stream, forward and backward; kernels on any other
+    stream would race with it and see stale inputs."""
+    torch.manual_seed(5)
+    x_source, weight, bias, dy_source = make_inputs((512, 4096),
+                                                    torch.float16)
+    x = torch.zeros_like(x_source).requires_grad_(True)
+    dy = torch.zeros_like(dy_source)
     stream = torch.cuda.Stream()
+    stream.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(stream):
-        y = ln.layer_norm(x.detach(), (4096,), weight.detach(), bias.detach())
-    stream.synchronize()
-    expected = torch.nn.functional.layer_norm(x.detach(), (4096,),
-                                              weight.detach(), bias.detach())
-    assert torch.allclose(y, expected, atol=1e-2, rtol=0)
+        torch.cuda._sleep(100_000_000)  # about 50 ms
+        with torch.no_grad():
+            x.copy_(x_source)
+        y = ln.layer_norm(x, (4096,), weight, bias, EPS)
+        torch.cuda._sleep(100_000_000)
+        dy.copy_(dy_source)
+        y.backward(dy)
+    torch.cuda.current_stream().wait_stream(stream)
+    y_ref, dx_ref, dw_ref, db_ref = reference(x_source, weight, bias,
+                                              dy_source)
+    assert_close("y", y.detach(), y_ref, torch.float16, 4)
+    assert_close("dx", x.grad, dx_ref, torch.float16, 4)
+    assert_close("dw", weight.grad, dw_ref, torch.float16, 4, rows=512)
+
+
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs 2 GPUs")
+def test_runs_on_the_tensors_device():
+    """With device 0 current, tensors on device 1 are computed there."""
+    torch.manual_seed(6)
+    with torch.cuda.device(0):
+        check_against_float64(*make_inputs((256, 2048), torch.float16,
+                                           device="cuda:1"))
+
+
+#===----------------------------------------------------------------------===#
+# The module
+#===----------------------------------------------------------------------===#
+
+
+@pytest.mark.parametrize("elementwise_affine, bias", [
+    (True, True), (True, False), (False, False)])
+def test_module_matches_torch(elementwise_affine, bias):
+    torch.manual_seed(7)
+    options = dict(elementwise_affine=elementwise_affine, bias=bias,
+                   device="cuda", dtype=torch.float32)
+    module = ln.nn.LayerNorm(2048, **options)
+    expected = torch.nn.LayerNorm(2048, **options)
+    with torch.no_grad():
+        for ours, theirs in zip(module.parameters(), expected.parameters()):
+            ours.uniform_()
+            theirs.copy_(ours)
+    assert module.state_dict().keys() == expected.state_dict().keys()
+    x = torch.randn(16, 33, 2048, device="cuda", requires_grad=True)
+    x_ref = x.detach().clone().requires_grad_(True)
+    torch.testing.assert_close(module(x), expected(x_ref), atol=1e-5,
+                               rtol=1e-5)
+    module(x).square().sum().backward()
+    expected(x_ref).square().sum().backward()
+    torch.testing.assert_close(x.grad, x_ref.grad, atol=1e-4, rtol=1e-4)
+    for ours, theirs in zip(module.parameters(), expected.parameters()):
+        torch.testing.assert_close(ours.grad, theirs.grad, atol=1e-3,
+                                   rtol=1e-4)
+
+
+def test_module_rejects_multidimensional_normalization():
+    with pytest.raises(ValueError, match="last dimension only"):
+        ln.nn.LayerNorm((8, 16))
+
+
+#===----------------------------------------------------------------------===#
+# Errors
+#===----------------------------------------------------------------------===#
 
 
 def test_errors_name_the_problem():
     x = torch.randn(4, 8, device="cuda")
     w = torch.ones(8, device="cuda")
-    with pytest.raises(ValueError, match="CUDA"):
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        ln.layer_norm([[1.0] * 8], (8,))
+    with pytest.raises(ValueError, match="runs on CUDA tensors, but x is on "
+                                         "cpu"):
         ln.layer_norm(x.cpu(), (8,), w.cpu(), w.cpu())
-    with pytest.raises(TypeError, match="float64"):
+    with pytest.raises(TypeError, match="x is torch.float64"):
         ln.layer_norm(x.double(), (8,), w.double(), w.double())
-    with pytest.raises(ValueError, match="last dimension"):
+    with pytest.raises(ValueError, match=r"normalized_shape must be \(8,\)"):
         ln.layer_norm(x, (4, 8), w, w)
-    with pytest.raises(ValueError, match="weight must have shape"):
+    with pytest.raises(ValueError, match=r"normalized_shape must be \(8,\)"):
+        ln.layer_norm(x, 7, w, w)
+    with pytest.raises(ValueError, match=r"weight must have shape \(8,\)"):
         ln.layer_norm(x, (8,), torch.ones(7, device="cuda"), w)
-    with pytest.raises(TypeError, match="bias is torch.float16"):
+    with pytest.raises(ValueError, match=r"bias must have shape \(8,\)"):
+        ln.layer_norm(x, (8,), w, torch.ones(1, 8, device="cuda"))
+    with pytest.raises(ValueError, match="weight is on cpu but x is on cuda"):
+        ln.layer_norm(x, (8,), w.cpu(), w)
+    with pytest.raises(TypeError, match="bias is torch.float16 but x is "
+                                        "torch.float32"):
         ln.layer_norm(x, (8,), w, w.half())
-    with pytest.raises(ln.LnUnsupported, match="64 KB"):
-        big = torch.randn(2, 20000, device="cuda", requires_grad=True)
-        ones = torch.ones(20000, device="cuda", requires_grad=True)
-        ln.layer_norm(big, (20000,), ones, ones).sum().backward()
+    with pytest.raises(ValueError, match="at least one dimension"):
+        ln.layer_norm(torch.tensor(1.0, device="cuda"), ())
+    with pytest.raises(ln.LnInvalidArgument, match="eps must be positive"):
+        ln.layer_norm(x, (8,), w, w, eps=0.0)
+
+
+def test_unsupported_backward_row_is_reported():
+    """Rows over 64 KB: the forward pass loops, the backward pass refuses."""
+    x = torch.randn(2, 20000, device="cuda", requires_grad=True)
+    y = ln.layer_norm(x, (20000,))
+    torch.testing.assert_close(y.detach(), F.layer_norm(x.detach(), (20000,)),
+                               atol=1e-5, rtol=1e-5)
+    with pytest.raises(ln.LnUnsupported, match="more than 64 KB"):
+        y.sum().backward()
+
+
+#===----------------------------------------------------------------------===#
+# The generic launcher
+#===----------------------------------------------------------------------===#
+
+ADD_ONE_PTX = """
+.version 8.0
+.target sm_90
+.address_size 64
+
+.visible .entry add_one(.param .u64 data, .param .u32 count)
+{
+  .reg .pred %p<2>;
+  .reg .b32 %r<6>;
+  .reg .b64 %rd<5>;
+  .reg .f32 %f<3>;
+  ld.param.u64 %rd1, [data];
+  ld.param.u32 %r1, [count];
+  mov.u32 %r2, %ctaid.x;
+  mov.u32 %r3, %ntid.x;
+  mov.u32 %r4, %tid.x;
+  mad.lo.s32 %r5, %r2, %r3, %r4;
+  setp.ge.u32 %p1, %r5, %r1;
+  @%p1 bra DONE;
+  cvta.to.global.u64 %rd2, %rd1;
+  mul.wide.u32 %rd3, %r5, 4;
+  add.s64 %rd4, %rd2, %rd3;
+  ld.global.f32 %f1, [%rd4];
+  add.f32 %f2, %f1, 0f3F800000;
+  st.global.f32 [%rd4], %f2;
+DONE:
+  ret;
+}
+"""
+
+
+@pytest.mark.skipif(torch.cuda.get_device_capability() < (9, 0),
+                    reason="the PTX targets sm_90")
+def test_launch_ptx_on_torch_tensors():
+    from ln import _runtime
+
+    data = torch.arange(1000, dtype=torch.float32, device="cuda")
+    for _ in range(2):  # the second launch reuses the loaded module
+        _runtime.launch_ptx(
+            ADD_ONE_PTX, "add_one", grid=(4,), block=(256,),
+            arguments=[ctypes.c_void_p(data.data_ptr()), ctypes.c_uint32(1000)],
+            stream=torch.cuda.current_stream().cuda_stream)
+    torch.testing.assert_close(
+        data, torch.arange(1000, dtype=torch.float32, device="cuda") + 2)
+    with pytest.raises(ln.LnCudaError, match="missing_entry"):
+        _runtime.launch_ptx(ADD_ONE_PTX, "missing_entry", grid=(1,),
+                            block=(1,))

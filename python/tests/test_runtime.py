@@ -4,6 +4,7 @@ library a failure rather than a skip)."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import subprocess
@@ -99,27 +100,32 @@ def test_library_is_found_where_the_package_looks(runtime_library):
 
 
 def test_no_driver_is_a_clear_error(runtime_library, tmp_path):
-    output = run_python(f"""
+    output = run_python("""
         import ln
-        from ln import _runtime
         try:
             ln.init()
         except ln.LnNoGpuError as error:
-            print("init:", error)
+            print(error)
+    """, tmp_path, LN_CUDA_LIBRARY="/nonexistent/libcuda.so.1",
+        LN_RUNTIME_LIBRARY=str(_runtime.library_path()))
+    assert output.startswith("/nonexistent/libcuda.so.1 could not be loaded, "
+                             "so there is no usable NVIDIA driver"), output
+
+
+def test_launch_without_driver_is_a_clear_error(kernels_embedded, tmp_path):
+    output = run_python(f"""
+        import ln
+        from ln import _runtime
         try:
             _runtime.layer_norm_forward(
                 _runtime.DType.F16, None, 4, 8, 1e-5, {FAKE}, 8, {FAKE},
                 {FAKE}, {FAKE}, 8, {FAKE}, {FAKE})
         except ln.LnNoGpuError as error:
-            print("forward:", error)
+            print(error)
     """, tmp_path, LN_CUDA_LIBRARY="/nonexistent/libcuda.so.1",
         LN_RUNTIME_LIBRARY=str(_runtime.library_path()))
-    lines = output.splitlines()
-    assert len(lines) == 2, output
-    for line, prefix in zip(lines, ("init: ", "forward: ")):
-        assert line.startswith(prefix), output
-        assert "/nonexistent/libcuda.so.1 could not be loaded" in line
-        assert "no usable NVIDIA driver" in line
+    assert output.startswith("/nonexistent/libcuda.so.1 could not be loaded, "
+                             "so there is no usable NVIDIA driver"), output
 
 
 FORWARD_ARGUMENTS = dict(dtype=_runtime.DType.F16, stream=None, M=4, N=8,
@@ -147,7 +153,7 @@ def test_invalid_arguments_are_rejected_before_touching_the_gpu(
     assert re.search(message, _runtime.last_error())
 
 
-def test_backward_reports_an_unserved_n_first(runtime_library):
+def test_backward_reports_an_unserved_n_first(kernels_embedded):
     # float32 rows of 20000 elements (80 KB) are beyond the backward kernels.
     with pytest.raises(ln.LnUnsupported, match="more than 64 KB"):
         _runtime.layer_norm_backward(
@@ -155,7 +161,7 @@ def test_backward_reports_an_unserved_n_first(runtime_library):
             None, None, None, None, 20000, None, None, None)
 
 
-def test_workspace_size(runtime_library):
+def test_workspace_size(kernels_embedded):
     size = _runtime.layer_norm_backward_workspace_size
     small = size(_runtime.DType.F16, 4096, 1024)
     large = size(_runtime.DType.F16, 4096, 8192)
@@ -166,3 +172,17 @@ def test_workspace_size(runtime_library):
     assert size(_runtime.DType.F16, 0, 8) == 0
     assert size(_runtime.DType.F16, 8, 0) == 0
     assert size(_runtime.DType.F32, 2, 20000) == 0
+
+
+def test_launch_ptx_rejects_bad_launches(runtime_library):
+    with pytest.raises(ln.LnInvalidArgument,
+                       match="grid and block dimensions must be at least 1"):
+        _runtime.launch_ptx(".version 8.0", "kernel", grid=(0,),
+                            block=(32,))
+    with pytest.raises(ln.LnInvalidArgument, match="ptx is null"):
+        _runtime.check(runtime_library.ln_launch_ptx(
+            None, b"kernel", (ctypes.c_uint * 3)(1, 1, 1),
+            (ctypes.c_uint * 3)(1, 1, 1), 0, None, None))
+    with pytest.raises(ValueError, match="at most 3 dimensions"):
+        _runtime.launch_ptx(".version 8.0", "kernel", grid=(1, 1, 1, 1),
+                            block=(32,))

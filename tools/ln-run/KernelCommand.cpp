@@ -176,7 +176,7 @@ int ln::run::runKernelCommand(const KernelOptions &options,
       isMLIR ? compileMLIR(options, argv0) : readFile(options.file);
 
   Context context = Context::get();
-  CUfunction function = context.getFunction(ptx.c_str(), options.name.c_str());
+  CUfunction function = context.getFunctionOfText(ptx, options.name.c_str());
 
   std::mt19937_64 rng(options.seed ? *options.seed : std::random_device{}());
   std::vector<Buffer> buffers;

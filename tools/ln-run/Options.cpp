@@ -200,6 +200,8 @@ ln::run::parseLayerNormOptions(const std::vector<std::string> &args) {
   });
   parser.flag("--check", [&] { options.check = true; });
   parser.flag("--bench", [&] { options.bench = true; });
+  parser.flag("--runtime-workspace",
+              [&] { options.runtimeWorkspace = true; });
   addTimingFlags(parser, options.timing);
   parser.parse(args);
   if (options.rowStride && *options.rowStride < options.N)
@@ -282,7 +284,7 @@ KernelOptions ln::run::parseKernelOptions(const std::vector<std::string> &args) 
     throw UsageError("kernel: missing the .ptx or .mlir file");
   if (options.name.empty())
     throw UsageError("kernel: --name (the kernel's entry name) is required");
-  if (options.block[0] * options.block[1] * options.block[2] > 1024)
+  if (uint64_t(options.block[0]) * options.block[1] * options.block[2] > 1024)
     throw UsageError("--block: at most 1024 threads per block");
   return options;
 }

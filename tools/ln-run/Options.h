@@ -42,6 +42,8 @@ struct LayerNormOptions {
   ln_dtype dtype = LN_F16;
   float eps = 1e-5f;
   bool check = false, bench = false;
+  /// Backward: pass no workspace, so that the runtime uses its own.
+  bool runtimeWorkspace = false;
   std::optional<uint64_t> seed;
   TimingOptions timing;
 };

@@ -37,6 +37,8 @@ ln-run layernorm
                            the GPU's measured device-to-device copy bandwidth
   --warmup N --reps N      timing runs (default 25 and 100)
   --seed S                 fix the random inputs (default: fresh each run)
+  --runtime-workspace      backward: pass no workspace, so that the runtime
+                           allocates (and keeps) its own
   With neither --check nor --bench, --check is implied.
 
 ln-run sweep

@@ -2,7 +2,10 @@
 //
 // Runs with LN_CUDA_LIBRARY pointing at a missing library (see
 // CMakeLists.txt), so it behaves the same on machines with a GPU.
+//
+//===----------------------------------------------------------------------===//
 
+#include "ln/Runtime/EmbeddedKernels.h"
 #include "ln/Runtime/ln.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +13,14 @@
 #include <string>
 
 namespace {
+
+/// Whether this build embeds the LayerNorm kernels (LN_BUILD_COMPILER=ON):
+/// without them the LayerNorm calls report LN_ERROR_UNSUPPORTED first.
+bool hasEmbeddedKernels() {
+  size_t count = 0;
+  ln::runtime::embeddedKernels(count);
+  return count > 0;
+}
 
 TEST(NoDriver, InitReportsNoGpu) {
   EXPECT_EQ(ln_init(), LN_ERROR_NO_GPU);
@@ -19,14 +30,40 @@ TEST(NoDriver, InitReportsNoGpu) {
 }
 
 TEST(NoDriver, ValidCallsReportNoGpu) {
+  if (!hasEmbeddedKernels())
+    GTEST_SKIP() << "built without the LayerNorm kernels";
   alignas(16) static char memory[4096];
   float *stats = reinterpret_cast<float *>(memory + 2048);
   EXPECT_EQ(ln_layer_norm_forward(LN_F16, nullptr, 2, 8, 1e-5f, memory, 8,
                                   memory, memory, memory, 8, stats, stats),
             LN_ERROR_NO_GPU);
+  // Without a workspace the runtime would allocate one: still no GPU.
+  EXPECT_EQ(ln_layer_norm_backward(LN_F16, nullptr, 2, 8, memory, 8, memory,
+                                   8, memory, stats, stats, memory, 8, memory,
+                                   memory, /*workspace=*/nullptr),
+            LN_ERROR_NO_GPU);
+  unsigned dims[3] = {1, 1, 1};
+  EXPECT_EQ(ln_launch_ptx(".version 8.0\n", "k", dims, dims, 0, nullptr,
+                          nullptr),
+            LN_ERROR_NO_GPU);
+}
+
+TEST(NoDriver, WithoutKernelsLayerNormIsUnsupported) {
+  if (hasEmbeddedKernels())
+    GTEST_SKIP() << "built with the LayerNorm kernels";
+  alignas(16) static char memory[4096];
+  float *stats = reinterpret_cast<float *>(memory + 2048);
+  EXPECT_EQ(ln_layer_norm_forward(LN_F16, nullptr, 2, 8, 1e-5f, memory, 8,
+                                  memory, memory, memory, 8, stats, stats),
+            LN_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(ln_last_error()).find("LN_BUILD_COMPILER=OFF"),
+            std::string::npos);
+  EXPECT_EQ(ln_layer_norm_backward_workspace_size(LN_F16, 4096, 4096), 0u);
 }
 
 TEST(NoDriver, WorkspaceSizeNeedsNoGpu) {
+  if (!hasEmbeddedKernels())
+    GTEST_SKIP() << "built without the LayerNorm kernels";
   EXPECT_GT(ln_layer_norm_backward_workspace_size(LN_F16, 4096, 4096), 0u);
 }
 

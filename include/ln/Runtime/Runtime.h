@@ -60,9 +60,13 @@ public:
   /// Loads the NUL-terminated `ptx` once per context (keyed by its address,
   /// which must stay valid) and returns its function `entry`.
   CUfunction getFunction(const char *ptx, const char *entry) const;
+  /// Like getFunction, for PTX of any lifetime: a copy of the text is kept,
+  /// and the module is loaded once per context and distinct text.
+  CUfunction getFunctionOfText(const std::string &ptx,
+                               const char *entry) const;
 
   void launch(CUfunction function, Dim3 grid, Dim3 block, void **arguments,
-              CUstream stream) const;
+              CUstream stream, unsigned dynamicSharedBytes = 0) const;
 
 private:
   Context(const DriverApi *driver, CUcontext handle)

@@ -72,7 +72,14 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  * forward's mean/rstd. `workspace` must hold
  * ln_layer_norm_backward_workspace_size() bytes, 16-byte aligned; it is
  * initialized on `stream` by this call (the locks are zeroed), so it may be
- * reused by the next call on the same stream. */
+ * reused by the next call on the same stream. Its layout, each section
+ * starting 256-byte aligned:
+ *   [2 * GROUP_SIZE_M int32: the locks, then the "first store" counters]
+ *   [GROUP_SIZE_M x N float32: partial dw]
+ *   [GROUP_SIZE_M x N float32: partial db]
+ * With `workspace` NULL the runtime uses one it owns, allocated per context
+ * and stream and grown on demand (growing synchronizes the stream first, so
+ * pass a workspace of your own while capturing the stream in a CUDA graph). */
 ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  int64_t N, const void *dy,
                                  int64_t dy_row_stride, const void *x,
@@ -80,6 +87,22 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  const float *mean, const float *rstd,
                                  void *dx, int64_t dx_row_stride, void *dw,
                                  void *db, void *workspace);
+
+/* ---------------------------------------------------------------------------
+ * Any kernel: launches `entry` of the NUL-terminated PTX module `ptx` on
+ * `stream` (NULL: the legacy default stream) with grid[0..2] CTAs of
+ * block[0..2] threads and `dynamic_shared_bytes` of dynamic shared memory
+ * (at most 48 KB). `arguments` is cuLaunchKernel's kernelParams: one pointer
+ * per kernel parameter, in order, to the parameter's value (for a pointer
+ * parameter, to a variable holding the device address); NULL if the kernel
+ * has none. The module is JIT-compiled once per context and PTX text: `ptx`
+ * is copied, so the caller may free it after the call.
+ * ------------------------------------------------------------------------ */
+
+ln_status ln_launch_ptx(const char *ptx, const char *entry,
+                        const unsigned grid[3], const unsigned block[3],
+                        unsigned dynamic_shared_bytes, void *stream,
+                        void **arguments);
 
 #ifdef __cplusplus
 }
