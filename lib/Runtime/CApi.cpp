@@ -18,8 +18,7 @@ namespace {
 
 thread_local std::string lastError;
 
-template <typename Body>
-ln_status guarded(Body body) {
+template <typename Body> ln_status guarded(Body body) {
   try {
     body();
     lastError.clear();
@@ -46,9 +45,8 @@ ln_status ln_init(void) {
 ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
                                 int64_t N, float eps, const void *x,
                                 int64_t x_row_stride, const void *weight,
-                                const void *bias, void *y,
-                                int64_t y_row_stride, float *mean,
-                                float *rstd) {
+                                const void *bias, void *y, int64_t y_row_stride,
+                                float *mean, float *rstd) {
   return guarded([&] {
     layerNormForward(dtype, static_cast<CUstream>(stream), M, N, eps, x,
                      x_row_stride, weight, bias, y, y_row_stride, mean, rstd);
@@ -67,9 +65,9 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  int64_t N, const void *dy,
                                  int64_t dy_row_stride, const void *x,
                                  int64_t x_row_stride, const void *weight,
-                                 const float *mean, const float *rstd,
-                                 void *dx, int64_t dx_row_stride, void *dw,
-                                 void *db, void *workspace) {
+                                 const float *mean, const float *rstd, void *dx,
+                                 int64_t dx_row_stride, void *dw, void *db,
+                                 void *workspace) {
   return guarded([&] {
     layerNormBackward(dtype, static_cast<CUstream>(stream), M, N, dy,
                       dy_row_stride, x, x_row_stride, weight, mean, rstd, dx,
@@ -83,8 +81,10 @@ ln_status ln_launch_ptx(const char *ptx, const char *entry,
                         void **arguments) {
   return guarded([&] {
     for (auto [name, pointer] :
-         {std::pair<const char *, const void *>{"ptx", ptx}, {"entry", entry},
-          {"grid", grid}, {"block", block}})
+         {std::pair<const char *, const void *>{"ptx", ptx},
+          {"entry", entry},
+          {"grid", grid},
+          {"block", block}})
       if (!pointer)
         fail(LN_ERROR_INVALID_ARGUMENT,
              std::string("ln_launch_ptx: ") + name + " is null");

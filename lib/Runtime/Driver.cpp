@@ -39,8 +39,9 @@ LoadedDriver load() {
   driver.api.name = reinterpret_cast<decltype(driver.api.name)>(               \
       dlsym(library, LN_SYMBOL_NAME(name)));                                   \
   if (!driver.api.name) {                                                      \
-    driver.error = std::string(path) + " lacks " LN_SYMBOL_NAME(name)          \
-                   ": the NVIDIA driver is too old for ln";                    \
+    driver.error =                                                             \
+        std::string(path) + " lacks " LN_SYMBOL_NAME(                          \
+                                name) ": the NVIDIA driver is too old for ln"; \
     return driver;                                                             \
   }
   LN_CUDA_DRIVER_FUNCTIONS(LN_RESOLVE)

@@ -42,9 +42,10 @@ bool ln::runtime::isAlignedLaunch(std::initializer_list<const void *> pointers,
   return true;
 }
 
-const EmbeddedKernel *ln::runtime::selectKernel(
-    const EmbeddedKernel *table, size_t count, const char *entry,
-    ln_dtype dtype, int64_t columns, bool aligned, bool allowLoop) {
+const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
+                                                size_t count, const char *entry,
+                                                ln_dtype dtype, int64_t columns,
+                                                bool aligned, bool allowLoop) {
   const EmbeddedKernel *fitting = nullptr, *largest = nullptr;
   for (size_t i = 0; i < count; ++i) {
     const EmbeddedKernel &kernel = table[i];
@@ -90,9 +91,9 @@ int64_t ln::runtime::getBackwardRowsPerProgram(ln_dtype dtype, int64_t N) {
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
   // Both flavours of a block size share their rows per program.
-  const EmbeddedKernel *kernel = selectKernel(
-      table, count, kBackwardDxKernel, dtype, N, /*aligned=*/false,
-      /*allowLoop=*/false);
+  const EmbeddedKernel *kernel =
+      selectKernel(table, count, kBackwardDxKernel, dtype, N, /*aligned=*/false,
+                   /*allowLoop=*/false);
   return kernel ? kernel->rowsPerProgram : 0;
 }
 
@@ -104,16 +105,15 @@ namespace {
 
 void requireDType(ln_dtype dtype) {
   if (dtype != LN_F16 && dtype != LN_BF16 && dtype != LN_F32)
-    fail(LN_ERROR_INVALID_ARGUMENT,
-         "dtype " + std::to_string(int(dtype)) +
-             " is not LN_F16, LN_BF16 or LN_F32");
+    fail(LN_ERROR_INVALID_ARGUMENT, "dtype " + std::to_string(int(dtype)) +
+                                        " is not LN_F16, LN_BF16 or LN_F32");
 }
 
 void requireShape(int64_t M, int64_t N) {
   if (M < 1 || N < 1)
-    fail(LN_ERROR_INVALID_ARGUMENT, "M and N must be at least 1, got M=" +
-                                        std::to_string(M) +
-                                        " N=" + std::to_string(N));
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         "M and N must be at least 1, got M=" + std::to_string(M) +
+             " N=" + std::to_string(N));
   if (M > INT32_MAX || N > INT32_MAX)
     fail(LN_ERROR_INVALID_ARGUMENT, "M and N must fit in 32 bits");
 }
@@ -192,25 +192,29 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
   requireStride("x_row_stride", xRowStride, N);
   requireStride("y_row_stride", yRowStride, N);
   for (auto [name, pointer] : {std::pair<const char *, const void *>{"x", x},
-                               {"weight", weight}, {"bias", bias}, {"y", y},
-                               {"mean", mean}, {"rstd", rstd}})
+                               {"weight", weight},
+                               {"bias", bias},
+                               {"y", y},
+                               {"mean", mean},
+                               {"rstd", rstd}})
     requirePointer(name, pointer);
   if (!(eps > 0) || !std::isfinite(eps))
     fail(LN_ERROR_INVALID_ARGUMENT, "eps must be positive and finite");
 
-  bool aligned = isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});
+  bool aligned =
+      isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});
   const EmbeddedKernel &kernel =
       requireKernel(kForwardKernel, dtype, N, aligned, /*allowLoop=*/true);
   Context context = Context::get();
   int32_t n = int32_t(N);
-  void *arguments[] = {&x,          &y,          &weight, &bias, &mean, &rstd,
-                       &xRowStride, &yRowStride, &n,      &eps};
+  void *arguments[] = {&x,    &y,          &weight,     &bias, &mean,
+                       &rstd, &xRowStride, &yRowStride, &n,    &eps};
   context.launch(context.getFunction(kernel), {unsigned(M), 1, 1},
                  blockOf(kernel), arguments, stream);
 }
 
-void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
-                                    int64_t M, int64_t N, const void *dy,
+void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
+                                    int64_t N, const void *dy,
                                     int64_t dyRowStride, const void *x,
                                     int64_t xRowStride, const void *weight,
                                     const float *mean, const float *rstd,
@@ -225,8 +229,12 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);
   for (auto [name, pointer] : {std::pair<const char *, const void *>{"dy", dy},
-                               {"x", x}, {"weight", weight}, {"mean", mean},
-                               {"rstd", rstd}, {"dx", dx}, {"dw", dw},
+                               {"x", x},
+                               {"weight", weight},
+                               {"mean", mean},
+                               {"rstd", rstd},
+                               {"dx", dx},
+                               {"dw", dw},
                                {"db", db}})
     requirePointer(name, pointer);
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
@@ -236,9 +244,9 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
                                  {N, dxRowStride, dyRowStride, xRowStride});
   const EmbeddedKernel &dxKernel =
       requireKernel(kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
-  const EmbeddedKernel &dwdbKernel = requireKernel(
-      kBackwardDwDbKernel, dtype, /*columns=*/1,
-      isAlignedLaunch({dw, db}, {N}), /*allowLoop=*/true);
+  const EmbeddedKernel &dwdbKernel =
+      requireKernel(kBackwardDwDbKernel, dtype, /*columns=*/1,
+                    isAlignedLaunch({dw, db}, {N}), /*allowLoop=*/true);
 
   BackwardPlan plan = planBackward(M, N, dxKernel.rowsPerProgram);
   Context context = Context::get();
@@ -256,14 +264,12 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream,
                 "cuMemsetD32Async");
 
   int32_t m = int32_t(M), n = int32_t(N), group = int32_t(plan.groupSize);
-  void *dxArguments[] = {&dx,          &dy,          &partialDw,
-                         &partialDb,   &x,           &weight,
-                         &mean,        &rstd,        &locks,
-                         &dxRowStride, &dyRowStride, &xRowStride,
-                         &m,           &n,           &group};
-  context.launch(context.getFunction(dxKernel),
-                 {unsigned(plan.programs), 1, 1}, blockOf(dxKernel),
-                 dxArguments, stream);
+  void *dxArguments[] = {&dx,    &dy,          &partialDw,   &partialDb,
+                         &x,     &weight,      &mean,        &rstd,
+                         &locks, &dxRowStride, &dyRowStride, &xRowStride,
+                         &m,     &n,           &group};
+  context.launch(context.getFunction(dxKernel), {unsigned(plan.programs), 1, 1},
+                 blockOf(dxKernel), dxArguments, stream);
 
   int32_t partialRows = group;
   void *dwdbArguments[] = {&partialDw, &partialDb, &dw, &db, &partialRows, &n};

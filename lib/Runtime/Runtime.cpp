@@ -39,7 +39,8 @@ Context Context::get() {
   CUcontext handle = nullptr;
   CUresult result = driver->cuCtxGetCurrent(&handle);
   if (result != CUDA_SUCCESS)
-    fail(LN_ERROR_CUDA, describeDriverError(*driver, "cuCtxGetCurrent", result));
+    fail(LN_ERROR_CUDA,
+         describeDriverError(*driver, "cuCtxGetCurrent", result));
   if (!handle) {
     CUdevice device;
     if ((result = driver->cuDeviceGet(&device, 0)) != CUDA_SUCCESS)
@@ -75,9 +76,9 @@ std::string Context::getDeviceName() const {
 
 int Context::getMultiprocessorCount() const {
   int count = 0;
-  check(driver->cuDeviceGetAttribute(
-            &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
-            currentDevice(*this)),
+  check(driver->cuDeviceGetAttribute(&count,
+                                     CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                                     currentDevice(*this)),
         "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
   return count;
 }
@@ -100,8 +101,8 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
     if (result != CUDA_SUCCESS)
       fail(LN_ERROR_CUDA,
            describeDriverError(*driver, "cuModuleLoadDataEx", result) +
-               " loading the module of '" + entry + "'; JIT log: " +
-               (log[0] ? log : "(empty)"));
+               " loading the module of '" + entry +
+               "'; JIT log: " + (log[0] ? log : "(empty)"));
     cache.modules.emplace(std::make_pair(handle, ptx), module);
   }
   auto known = cache.functions.find({module, entry});
@@ -113,8 +114,7 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
     fail(LN_ERROR_CUDA,
          describeDriverError(*driver, "cuModuleGetFunction", result) +
              " for entry '" + entry + "'");
-  cache.functions.emplace(std::make_pair(module, std::string(entry)),
-                          function);
+  cache.functions.emplace(std::make_pair(module, std::string(entry)), function);
   return function;
 }
 

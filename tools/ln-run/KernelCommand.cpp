@@ -58,7 +58,8 @@ std::string shellQuote(const std::string &text) {
   return quoted + "'";
 }
 
-/// PTX of a .mlir kernel: ln-opt [--blk-specialize] --blk-to-ptx | ln-translate.
+/// PTX of a .mlir kernel: ln-opt [--blk-specialize] --blk-to-ptx |
+/// ln-translate.
 std::string compileMLIR(const KernelOptions &options, const char *argv0) {
   std::string opt = findTool(argv0, "ln-opt");
   std::string translate = findTool(argv0, "ln-translate");
@@ -166,8 +167,7 @@ void fill(Buffer &buffer, const std::string &how, std::mt19937_64 &rng) {
 
 } // namespace
 
-int ln::run::runKernelCommand(const KernelOptions &options,
-                              const char *argv0) {
+int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
   if (access(options.file.c_str(), R_OK) != 0)
     throw UsageError("kernel: cannot read '" + options.file + "'");
   bool isMLIR = options.file.size() > 5 &&
@@ -185,9 +185,9 @@ int ln::run::runKernelCommand(const KernelOptions &options,
   std::vector<void *> arguments;
   for (const KernelArgument &argument : options.arguments) {
     if (argument.isBuffer) {
-      Buffer buffer{argument.type, argument.count,
-                    std::vector<uint8_t>(argument.count *
-                                         typeBytes(argument.type))};
+      Buffer buffer{
+          argument.type, argument.count,
+          std::vector<uint8_t>(argument.count * typeBytes(argument.type))};
       fill(buffer, argument.fill, rng);
       deviceBuffers.emplace_back(context, buffer.bytes.size());
       deviceBuffers.back().upload(buffer.bytes.data(), buffer.bytes.size());
@@ -223,8 +223,7 @@ int ln::run::runKernelCommand(const KernelOptions &options,
   context.check(context.getDriver().cuCtxSynchronize(),
                 "cuCtxSynchronize (after the kernel)");
   for (size_t i = 0; i < buffers.size(); ++i)
-    deviceBuffers[i].download(buffers[i].bytes.data(),
-                              buffers[i].bytes.size());
+    deviceBuffers[i].download(buffers[i].bytes.data(), buffers[i].bytes.size());
 
   std::printf("%s: grid (%u, %u, %u), block (%u, %u, %u)\n",
               options.name.c_str(), grid[0], grid[1], grid[2], block[0],

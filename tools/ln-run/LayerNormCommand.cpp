@@ -39,9 +39,9 @@ double ln::run::timeMedian(const Context &context, const TimingOptions &timing,
   EventTimer timer(context);
   std::vector<double> times;
   for (int i = 0; i < timing.repetitions; ++i) {
-    context.check(driver.cuMemsetD8Async(flush.get(), uint8_t(i), kFlushBytes,
-                                         nullptr),
-                  "cuMemsetD8Async");
+    context.check(
+        driver.cuMemsetD8Async(flush.get(), uint8_t(i), kFlushBytes, nullptr),
+        "cuMemsetD8Async");
     timer.start(nullptr);
     body();
     times.push_back(timer.stop(nullptr));
@@ -115,8 +115,8 @@ public:
       double value = got.get(i);
       double allowed = tolerance.relative * std::abs(expected[i]) +
                        tolerance.absoluteShare * largest +
-                       tolerance.subnormalSpacing +
-                       (slack ? (*slack)[i] : 0) + 1e-30;
+                       tolerance.subnormalSpacing + (slack ? (*slack)[i] : 0) +
+                       1e-30;
       double error = std::abs(value - expected[i]);
       double ratio = std::isnan(value) ? INFINITY : error / allowed;
       if (ratio > result.worstError) {
@@ -196,14 +196,15 @@ void checkPadding(const char *name, const Problem &p, const HostArray &array,
       if (!array.isPoisoned(row * p.stride + col)) {
         result.passed = false;
         result.worstError = INFINITY;
-        result.failure = std::string(name) + "[" + std::to_string(row) +
-                         ", " + std::to_string(col) +
+        result.failure = std::string(name) + "[" + std::to_string(row) + ", " +
+                         std::to_string(col) +
                          "] was written although it lies past N";
         break;
       }
 }
 
-std::vector<double> dense(const Problem &p, const std::vector<double> &strided) {
+std::vector<double> dense(const Problem &p,
+                          const std::vector<double> &strided) {
   std::vector<double> values;
   values.reserve(p.M * p.N);
   for (int64_t row = 0; row < p.M; ++row)
@@ -261,8 +262,8 @@ LayerNormResult runForward(const Context &context, const Problem &p,
     for (int64_t row = 0; row < p.M; ++row)
       for (int64_t col = 0; col < p.N; ++col) {
         size_t i = row * p.stride + col;
-        refY[i] = (x.get(i) - refMean[row]) * refRstd[row] * w.get(col) +
-                  b.get(col);
+        refY[i] =
+            (x.get(i) - refMean[row]) * refRstd[row] * w.get(col) + b.get(col);
       }
     result.checked = true;
     Comparison comparison(result);
@@ -274,8 +275,8 @@ LayerNormResult runForward(const Context &context, const Problem &p,
   }
   if (options.bench) {
     result.milliseconds = timeMedian(context, options.timing, run);
-    result.gigabytesPerSecond = 2.0 * p.M * p.N * getElementSize(p.dtype) /
-                                (result.milliseconds * 1e6);
+    result.gigabytesPerSecond =
+        2.0 * p.M * p.N * getElementSize(p.dtype) / (result.milliseconds * 1e6);
   }
   return result;
 }
@@ -307,16 +308,15 @@ LayerNormResult runBackward(const Context &context, const Problem &p,
                devDw = upload(context, dw), devDb = upload(context, db);
   std::optional<DeviceBuffer> workspace;
   if (!options.runtimeWorkspace)
-    workspace.emplace(context, ln_layer_norm_backward_workspace_size(
-                                   p.dtype, p.M, p.N));
+    workspace.emplace(context,
+                      ln_layer_norm_backward_workspace_size(p.dtype, p.M, p.N));
   void *workspaceArgument = workspace ? workspace->data() : nullptr;
   auto run = [&] {
     layerNormBackward(p.dtype, nullptr, p.M, p.N, devDy.data(), p.stride,
                       devX.data(), p.stride, devW.data(),
                       static_cast<const float *>(devMean.data()),
-                      static_cast<const float *>(devRstd.data()),
-                      devDx.data(), p.stride, devDw.data(), devDb.data(),
-                      workspaceArgument);
+                      static_cast<const float *>(devRstd.data()), devDx.data(),
+                      p.stride, devDw.data(), devDb.data(), workspaceArgument);
   };
 
   if (options.check) {
@@ -362,8 +362,8 @@ LayerNormResult runBackward(const Context &context, const Problem &p,
   }
   if (options.bench) {
     result.milliseconds = timeMedian(context, options.timing, run);
-    result.gigabytesPerSecond = 3.0 * p.M * p.N * getElementSize(p.dtype) /
-                                (result.milliseconds * 1e6);
+    result.gigabytesPerSecond =
+        3.0 * p.M * p.N * getElementSize(p.dtype) / (result.milliseconds * 1e6);
   }
   return result;
 }
@@ -375,36 +375,46 @@ const char *modeName(Mode mode) {
 } // namespace
 
 LayerNormResult ln::run::runLayerNorm(const Context &context,
+                                      const LayerNormPoint &point,
                                       const LayerNormOptions &options) {
-  Problem problem{options.M, options.N, options.rowStride.value_or(options.N),
-                  options.dtype};
+  Problem problem{point.M, point.N, options.rowStride.value_or(point.N),
+                  point.dtype};
   std::mt19937_64 rng(options.seed ? *options.seed : std::random_device{}());
-  return options.mode == Mode::Forward
+  return point.mode == Mode::Forward
              ? runForward(context, problem, options, rng)
              : runBackward(context, problem, options, rng);
 }
 
 int ln::run::runLayerNormCommand(const LayerNormOptions &options) {
   Context context = Context::get();
-  LayerNormResult result = runLayerNorm(context, options);
-  std::printf("layernorm %s M=%lld N=%lld dtype=%s on %s\n",
-              modeName(options.mode), (long long)options.M,
-              (long long)options.N, getDTypeName(options.dtype),
-              context.getDeviceName().c_str());
-  if (result.checked)
-    std::printf("  check: %s (worst |error| / tolerance = %.3g)\n",
-                result.passed ? "passed" : "FAILED", result.worstError);
-  if (!result.passed)
-    std::printf("  worst element: %s\n", result.failure.c_str());
-  if (options.bench) {
-    double copy = measureCopyBandwidth(context);
-    std::printf("  time: %.4f ms (median of %d)  %.1f GB/s  %.1f%% of the "
-                "copy bandwidth (%.1f GB/s)\n",
-                result.milliseconds, options.timing.repetitions,
-                result.gigabytesPerSecond,
-                100 * result.gigabytesPerSecond * 1e9 / copy, copy / 1e9);
-  }
-  return result.passed ? kExitOk : kExitCheckFailed;
+  std::string device = context.getDeviceName();
+  double copy = options.bench ? measureCopyBandwidth(context) : 0;
+  bool allPassed = true;
+  for (Mode mode : options.modes)
+    for (ln_dtype dtype : options.dtypes)
+      for (int64_t M : options.Ms)
+        for (int64_t N : options.Ns) {
+          LayerNormResult result =
+              runLayerNorm(context, {mode, dtype, M, N}, options);
+          std::printf("layernorm %s M=%lld N=%lld dtype=%s on %s\n",
+                      modeName(mode), (long long)M, (long long)N,
+                      getDTypeName(dtype), device.c_str());
+          if (result.checked)
+            std::printf("  check: %s (worst |error| / tolerance = %.3g)\n",
+                        result.passed ? "passed" : "FAILED", result.worstError);
+          if (!result.passed)
+            std::printf("  worst element: %s\n", result.failure.c_str());
+          if (options.bench)
+            std::printf("  time: %.4f ms (median of %d)  %.1f GB/s  %.1f%% of "
+                        "the copy bandwidth (%.1f GB/s)\n",
+                        result.milliseconds, options.timing.repetitions,
+                        result.gigabytesPerSecond,
+                        100 * result.gigabytesPerSecond * 1e9 / copy,
+                        copy / 1e9);
+          std::fflush(stdout);
+          allPassed &= result.passed;
+        }
+  return allPassed ? kExitOk : kExitCheckFailed;
 }
 
 int ln::run::runSweepCommand(const SweepOptions &options) {
@@ -431,15 +441,12 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
     for (Mode mode : options.modes) {
       std::fprintf(stderr, "[%zu/%zu] %s N=%lld\r", ++done, total,
                    modeName(mode), (long long)N);
-      LayerNormOptions point;
-      point.mode = mode;
-      point.M = options.M;
-      point.N = N;
-      point.dtype = options.dtype;
-      point.check = options.check;
-      point.bench = true;
-      point.timing = options.timing;
-      LayerNormResult result = runLayerNorm(context, point);
+      LayerNormOptions settings;
+      settings.check = options.check;
+      settings.bench = true;
+      settings.timing = options.timing;
+      LayerNormResult result =
+          runLayerNorm(context, {mode, options.dtype, options.M, N}, settings);
       allPassed &= result.passed;
       std::printf("  %15.1f  %5.1f%%%s", result.gigabytesPerSecond,
                   100 * result.gigabytesPerSecond * 1e9 / copy,

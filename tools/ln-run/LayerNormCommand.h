@@ -24,14 +24,16 @@ double measureCopyBandwidth(const runtime::Context &context);
 
 struct LayerNormResult {
   bool checked = false, passed = true;
-  std::string failure;       // the worst element, when the check failed
-  double worstError = 0;     // worst |error| / tolerance over all outputs
-  double milliseconds = 0;   // when benchmarked
+  std::string failure;     // the worst element, when the check failed
+  double worstError = 0;   // worst |error| / tolerance over all outputs
+  double milliseconds = 0; // when benchmarked
   double gigabytesPerSecond = 0;
 };
 
-/// Runs `options` once: check against a float64 CPU reference and/or time.
+/// Runs `point` once as `options` say (its lists aside): checks against a
+/// float64 CPU reference and/or times.
 LayerNormResult runLayerNorm(const runtime::Context &context,
+                             const LayerNormPoint &point,
                              const LayerNormOptions &options);
 
 int runLayerNormCommand(const LayerNormOptions &options);

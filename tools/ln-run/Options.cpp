@@ -2,6 +2,7 @@
 
 #include "Options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
@@ -9,8 +10,15 @@
 
 using namespace ln::run;
 
-ln_dtype ln::run::parseDType(const std::string &flag,
-                             const std::string &text) {
+Mode ln::run::parseMode(const std::string &flag, const std::string &text) {
+  if (text == "forward")
+    return Mode::Forward;
+  if (text == "backward")
+    return Mode::Backward;
+  throw UsageError(flag + ": expected forward or backward, got '" + text + "'");
+}
+
+ln_dtype ln::run::parseDType(const std::string &flag, const std::string &text) {
   if (text == "f16" || text == "fp16" || text == "float16")
     return LN_F16;
   if (text == "bf16" || text == "bfloat16")
@@ -76,7 +84,8 @@ KernelArgument ln::run::parseKernelArgument(const std::string &text) {
                      "' (i32, i64, f32, f64, f16, bf16; add * for a buffer)");
   if (star == std::string::npos) {
     if (tail.empty())
-      throw UsageError(flag + " '" + text + "': a scalar needs a value, as "
+      throw UsageError(flag + " '" + text +
+                       "': a scalar needs a value, as "
                        "in i32=4096");
     if (argument.type == "i32" || argument.type == "i64")
       parseInteger(flag, tail, INT64_MIN, INT64_MAX);
@@ -88,7 +97,8 @@ KernelArgument ln::run::parseKernelArgument(const std::string &text) {
   argument.isBuffer = true;
   std::string rest = head.substr(star + 1);
   if (rest.size() < 2 || rest[0] != ':')
-    throw UsageError(flag + " '" + text + "': a buffer needs a size, as in "
+    throw UsageError(flag + " '" + text +
+                     "': a buffer needs a size, as in "
                      "f32*:4096=rand");
   argument.count = parseInteger(flag, rest.substr(1), 1, int64_t(1) << 34);
   argument.fill = tail.empty() ? "zeros" : tail;
@@ -162,12 +172,9 @@ void addTimingFlags(FlagParser &parser, TimingOptions &timing) {
   });
 }
 
-Mode parseMode(const std::string &text) {
-  if (text == "forward")
-    return Mode::Forward;
-  if (text == "backward")
-    return Mode::Backward;
-  throw UsageError("--mode: expected forward or backward, got '" + text + "'");
+/// A number of rows or features.
+int64_t parseCount(const std::string &flag, const std::string &text) {
+  return parseInteger(flag, text, 1, INT32_MAX);
 }
 
 } // namespace
@@ -176,18 +183,20 @@ LayerNormOptions
 ln::run::parseLayerNormOptions(const std::vector<std::string> &args) {
   LayerNormOptions options;
   FlagParser parser;
-  parser.value("--mode", [&](const std::string &v) { options.mode = parseMode(v); });
+  parser.value("--mode", [&](const std::string &v) {
+    options.modes = parseList<Mode>("--mode", v, parseMode);
+  });
   parser.value("--M", [&](const std::string &v) {
-    options.M = parseInteger("--M", v, 1, INT32_MAX);
+    options.Ms = parseList<int64_t>("--M", v, parseCount);
   });
   parser.value("--N", [&](const std::string &v) {
-    options.N = parseInteger("--N", v, 1, INT32_MAX);
+    options.Ns = parseList<int64_t>("--N", v, parseCount);
   });
   parser.value("--row-stride", [&](const std::string &v) {
     options.rowStride = parseInteger("--row-stride", v, 1, INT32_MAX);
   });
   parser.value("--dtype", [&](const std::string &v) {
-    options.dtype = parseDType("--dtype", v);
+    options.dtypes = parseList<ln_dtype>("--dtype", v, parseDType);
   });
   parser.value("--eps", [&](const std::string &v) {
     double eps = parseReal("--eps", v);
@@ -200,14 +209,13 @@ ln::run::parseLayerNormOptions(const std::vector<std::string> &args) {
   });
   parser.flag("--check", [&] { options.check = true; });
   parser.flag("--bench", [&] { options.bench = true; });
-  parser.flag("--runtime-workspace",
-              [&] { options.runtimeWorkspace = true; });
+  parser.flag("--runtime-workspace", [&] { options.runtimeWorkspace = true; });
   addTimingFlags(parser, options.timing);
   parser.parse(args);
-  if (options.rowStride && *options.rowStride < options.N)
+  int64_t widest = *std::max_element(options.Ns.begin(), options.Ns.end());
+  if (options.rowStride && *options.rowStride < widest)
     throw UsageError("--row-stride (" + std::to_string(*options.rowStride) +
-                     ") must be at least --N (" + std::to_string(options.N) +
-                     ")");
+                     ") must be at least --N (" + std::to_string(widest) + ")");
   if (!options.check && !options.bench)
     options.check = true;
   return options;
@@ -223,19 +231,10 @@ SweepOptions ln::run::parseSweepOptions(const std::vector<std::string> &args) {
     options.M = parseInteger("--M", v, 1, INT32_MAX);
   });
   parser.value("--N", [&](const std::string &v) {
-    options.Ns.clear();
-    size_t start = 0;
-    while (true) {
-      size_t comma = v.find(',', start);
-      options.Ns.push_back(
-          parseInteger("--N", v.substr(start, comma - start), 1, INT32_MAX));
-      if (comma == std::string::npos)
-        break;
-      start = comma + 1;
-    }
+    options.Ns = parseList<int64_t>("--N", v, parseCount);
   });
   parser.value("--mode", [&](const std::string &v) {
-    options.modes = {parseMode(v)};
+    options.modes = parseList<Mode>("--mode", v, parseMode);
   });
   parser.value("--csv", [&](const std::string &v) { options.csvPath = v; });
   parser.value("--json", [&](const std::string &v) { options.jsonPath = v; });
@@ -248,7 +247,8 @@ SweepOptions ln::run::parseSweepOptions(const std::vector<std::string> &args) {
   return options;
 }
 
-KernelOptions ln::run::parseKernelOptions(const std::vector<std::string> &args) {
+KernelOptions
+ln::run::parseKernelOptions(const std::vector<std::string> &args) {
   KernelOptions options;
   FlagParser parser;
   parser.positional = [&](const std::string &v) {
@@ -258,9 +258,8 @@ KernelOptions ln::run::parseKernelOptions(const std::vector<std::string> &args) 
     options.file = v;
   };
   parser.value("--name", [&](const std::string &v) { options.name = v; });
-  parser.value("--specialize", [&](const std::string &v) {
-    options.specialize = v;
-  });
+  parser.value("--specialize",
+               [&](const std::string &v) { options.specialize = v; });
   parser.value("--grid", [&](const std::string &v) {
     parseDim3("--grid", v, options.grid);
   });

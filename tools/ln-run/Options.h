@@ -35,11 +35,20 @@ struct TimingOptions {
   int repetitions = 100;
 };
 
+/// One problem of `ln-run layernorm`.
+struct LayerNormPoint {
+  Mode mode;
+  ln_dtype dtype;
+  int64_t M, N;
+};
+
+/// `ln-run layernorm`: every combination of the listed modes, dtypes, Ms
+/// and Ns (one process, so that a matrix of checks pays for one context).
 struct LayerNormOptions {
-  Mode mode = Mode::Forward;
-  int64_t M = 4096, N = 8192;
+  std::vector<Mode> modes = {Mode::Forward};
+  std::vector<ln_dtype> dtypes = {LN_F16};
+  std::vector<int64_t> Ms = {4096}, Ns = {8192};
   std::optional<int64_t> rowStride;
-  ln_dtype dtype = LN_F16;
   float eps = 1e-5f;
   bool check = false, bench = false;
   /// Backward: pass no workspace, so that the runtime uses its own.
@@ -69,8 +78,8 @@ struct KernelArgument {
 };
 
 struct KernelOptions {
-  std::string file;   // .ptx, or .mlir compiled with ln-opt
-  std::string name;   // the kernel (PTX entry)
+  std::string file;       // .ptx, or .mlir compiled with ln-opt
+  std::string name;       // the kernel (PTX entry)
   std::string specialize; // blk-specialize options for .mlir input
   unsigned grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
   std::vector<KernelArgument> arguments;
@@ -82,6 +91,7 @@ struct KernelOptions {
 };
 
 ln_dtype parseDType(const std::string &flag, const std::string &text);
+Mode parseMode(const std::string &flag, const std::string &text);
 int64_t parseInteger(const std::string &flag, const std::string &text,
                      int64_t min, int64_t max);
 /// "X", "X,Y" or "X,Y,Z".
@@ -89,6 +99,21 @@ void parseDim3(const std::string &flag, const std::string &text,
                unsigned (&dims)[3]);
 /// "f32*:4096=rand", "i32=4096", "f16*:1024" (zeros), ...
 KernelArgument parseKernelArgument(const std::string &text);
+
+/// "A,B,C": each element parsed by `parseElement(flag, element)`.
+template <typename T, typename Parse>
+std::vector<T> parseList(const std::string &flag, const std::string &text,
+                         Parse parseElement) {
+  std::vector<T> values;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    values.push_back(parseElement(flag, text.substr(start, comma - start)));
+    if (comma == std::string::npos)
+      return values;
+    start = comma + 1;
+  }
+}
 
 LayerNormOptions parseLayerNormOptions(const std::vector<std::string> &args);
 SweepOptions parseSweepOptions(const std::vector<std::string> &args);

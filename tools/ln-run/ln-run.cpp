@@ -13,7 +13,8 @@
 
 using namespace ln::run;
 
-static const char kHelp[] = R"(ln-run: run, check and time ln kernels on a CUDA GPU.
+static const char kHelp[] =
+    R"(ln-run: run, check and time ln kernels on a CUDA GPU.
 
 USAGE
   ln-run layernorm [options]   the tutorial's LayerNorm, checked and/or timed
@@ -25,7 +26,10 @@ ln-run layernorm
   --mode forward|backward  which pass (default forward)
   --M ROWS --N FEATURES    the problem (default 4096 x 8192)
   --dtype f16|bf16|f32     element type of x, y, w, b, dy, dx, dw, db (f16)
-  --row-stride S           elements between rows (>= N; default N)
+                           --mode, --M, --N and --dtype also take
+                           comma-separated lists: every combination runs,
+                           in one process (e.g. --M 1,3,4096 --N 7,1000)
+  --row-stride S           elements between rows (>= every N; default N)
   --eps E                  epsilon added to the variance (1e-5)
   --check                  compare y, mean, rstd (forward) or dx, dw, db
                            (backward) with a float64 CPU reference on fresh

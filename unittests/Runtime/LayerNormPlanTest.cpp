@@ -86,15 +86,14 @@ TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
     EXPECT_NE(ptx.find(std::string(".visible .entry ") + k.entry + "("),
               std::string::npos);
     EXPECT_NE(ptx.find(".target sm_90"), std::string::npos);
-    EXPECT_EQ(std::string(k.entry) == kBackwardDxKernel,
-              k.rowsPerProgram > 0);
+    EXPECT_EQ(std::string(k.entry) == kBackwardDxKernel, k.rowsPerProgram > 0);
   }
 }
 
 TEST(LayerNormPlan, InvalidArgumentsNameTheProblem) {
   try {
-    layerNormForward(LN_F16, nullptr, 0, 8, 1e-5f, nullptr, 8, nullptr,
-                     nullptr, nullptr, 8, nullptr, nullptr);
+    layerNormForward(LN_F16, nullptr, 0, 8, 1e-5f, nullptr, 8, nullptr, nullptr,
+                     nullptr, 8, nullptr, nullptr);
     FAIL() << "M=0 accepted";
   } catch (const RuntimeError &error) {
     EXPECT_EQ(error.getStatus(), LN_ERROR_INVALID_ARGUMENT);

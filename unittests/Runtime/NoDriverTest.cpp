@@ -38,14 +38,14 @@ TEST(NoDriver, ValidCallsReportNoGpu) {
                                   memory, memory, memory, 8, stats, stats),
             LN_ERROR_NO_GPU);
   // Without a workspace the runtime would allocate one: still no GPU.
-  EXPECT_EQ(ln_layer_norm_backward(LN_F16, nullptr, 2, 8, memory, 8, memory,
-                                   8, memory, stats, stats, memory, 8, memory,
+  EXPECT_EQ(ln_layer_norm_backward(LN_F16, nullptr, 2, 8, memory, 8, memory, 8,
+                                   memory, stats, stats, memory, 8, memory,
                                    memory, /*workspace=*/nullptr),
             LN_ERROR_NO_GPU);
   unsigned dims[3] = {1, 1, 1};
-  EXPECT_EQ(ln_launch_ptx(".version 8.0\n", "k", dims, dims, 0, nullptr,
-                          nullptr),
-            LN_ERROR_NO_GPU);
+  EXPECT_EQ(
+      ln_launch_ptx(".version 8.0\n", "k", dims, dims, 0, nullptr, nullptr),
+      LN_ERROR_NO_GPU);
 }
 
 TEST(NoDriver, WithoutKernelsLayerNormIsUnsupported) {

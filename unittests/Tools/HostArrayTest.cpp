@@ -14,7 +14,7 @@ TEST(HostArray, HalfRoundTripsAndRounds) {
   EXPECT_EQ(floatToHalf(1.0f), 0x3C00);
   EXPECT_EQ(floatToHalf(-2.0f), 0xC000);
   EXPECT_EQ(floatToHalf(65504.0f), 0x7BFF);
-  EXPECT_EQ(floatToHalf(1e6f), 0x7C00);          // overflow to infinity
+  EXPECT_EQ(floatToHalf(1e6f), 0x7C00);                  // overflow to infinity
   EXPECT_EQ(floatToHalf(5.960464477539063e-8f), 0x0001); // smallest subnormal
   EXPECT_EQ(floatToHalf(1.0f + 1.0f / 2048), 0x3C00);    // tie to even
   EXPECT_EQ(floatToHalf(1.0f + 3.0f / 2048), 0x3C02);

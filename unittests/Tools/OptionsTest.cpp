@@ -10,20 +10,34 @@ namespace {
 
 TEST(Options, LayerNormDefaultsAndFlags) {
   LayerNormOptions o = parseLayerNormOptions({});
-  EXPECT_EQ(o.M, 4096);
-  EXPECT_EQ(o.N, 8192);
+  EXPECT_EQ(o.modes, std::vector<Mode>{Mode::Forward});
+  EXPECT_EQ(o.dtypes, std::vector<ln_dtype>{LN_F16});
+  EXPECT_EQ(o.Ms, std::vector<int64_t>{4096});
+  EXPECT_EQ(o.Ns, std::vector<int64_t>{8192});
   EXPECT_TRUE(o.check); // implied when neither --check nor --bench
+  EXPECT_FALSE(o.runtimeWorkspace);
   o = parseLayerNormOptions({"--mode", "backward", "--M=3", "--N", "100",
                              "--dtype", "bf16", "--bench", "--row-stride",
-                             "128", "--reps", "7"});
-  EXPECT_EQ(o.mode, Mode::Backward);
-  EXPECT_EQ(o.M, 3);
-  EXPECT_EQ(o.N, 100);
-  EXPECT_EQ(o.dtype, LN_BF16);
+                             "128", "--reps", "7", "--runtime-workspace"});
+  EXPECT_EQ(o.modes, std::vector<Mode>{Mode::Backward});
+  EXPECT_EQ(o.Ms, std::vector<int64_t>{3});
+  EXPECT_EQ(o.Ns, std::vector<int64_t>{100});
+  EXPECT_EQ(o.dtypes, std::vector<ln_dtype>{LN_BF16});
   EXPECT_TRUE(o.bench);
   EXPECT_FALSE(o.check);
+  EXPECT_TRUE(o.runtimeWorkspace);
   EXPECT_EQ(*o.rowStride, 128);
   EXPECT_EQ(o.timing.repetitions, 7);
+}
+
+TEST(Options, LayerNormListsMakeAMatrix) {
+  LayerNormOptions o = parseLayerNormOptions(
+      {"--mode", "forward,backward", "--dtype", "f16,bf16,f32", "--M",
+       "1,3,1151", "--N", "1,7,100,1000"});
+  EXPECT_EQ(o.modes, (std::vector<Mode>{Mode::Forward, Mode::Backward}));
+  EXPECT_EQ(o.dtypes, (std::vector<ln_dtype>{LN_F16, LN_BF16, LN_F32}));
+  EXPECT_EQ(o.Ms, (std::vector<int64_t>{1, 3, 1151}));
+  EXPECT_EQ(o.Ns, (std::vector<int64_t>{1, 7, 100, 1000}));
 }
 
 TEST(Options, ErrorsNameTheFlag) {
@@ -47,6 +61,11 @@ TEST(Options, ErrorsNameTheFlag) {
   EXPECT_EQ(message({"--check=1"}), "--check takes no value");
   EXPECT_EQ(message({"--N", "100", "--row-stride", "50"}),
             "--row-stride (50) must be at least --N (100)");
+  EXPECT_EQ(message({"--N", "10,200", "--row-stride", "100"}),
+            "--row-stride (100) must be at least --N (200)");
+  EXPECT_EQ(message({"--M", "4,,8"}), "--M: '' is not an integer");
+  EXPECT_EQ(message({"--dtype", "f16,f8"}),
+            "--dtype: unknown dtype 'f8' (expected f16, bf16 or f32)");
 }
 
 TEST(Options, SweepDefaultsToTheTutorialTable) {
@@ -55,8 +74,8 @@ TEST(Options, SweepDefaultsToTheTutorialTable) {
   EXPECT_EQ(o.Ns.front(), 1024);
   EXPECT_EQ(o.Ns.back(), 15872);
   EXPECT_EQ(o.modes.size(), 2u);
-  o = parseSweepOptions({"--N", "1024,4096", "--mode", "forward",
-                         "--no-check", "--csv", "out.csv"});
+  o = parseSweepOptions({"--N", "1024,4096", "--mode", "forward", "--no-check",
+                         "--csv", "out.csv"});
   EXPECT_EQ(o.Ns, (std::vector<int64_t>{1024, 4096}));
   EXPECT_FALSE(o.check);
   EXPECT_EQ(o.csvPath, "out.csv");
@@ -78,18 +97,18 @@ TEST(Options, KernelArguments) {
   EXPECT_THROW(parseKernelArgument("f32*=rand"), UsageError);
   EXPECT_THROW(parseKernelArgument("f32*:8=bogus"), UsageError);
 
-  KernelOptions o = parseKernelOptions(
-      {"add.ptx", "--name", "add", "--grid", "16,2", "--block", "256",
-       "--arg", "f32*:4096=rand", "--arg", "i32=4096"});
+  KernelOptions o = parseKernelOptions({"add.ptx", "--name", "add", "--grid",
+                                        "16,2", "--block", "256", "--arg",
+                                        "f32*:4096=rand", "--arg", "i32=4096"});
   EXPECT_EQ(o.file, "add.ptx");
   EXPECT_EQ(o.grid[0], 16u);
   EXPECT_EQ(o.grid[1], 2u);
   EXPECT_EQ(o.grid[2], 1u);
   EXPECT_EQ(o.arguments.size(), 2u);
   EXPECT_THROW(parseKernelOptions({"add.ptx"}), UsageError); // no --name
-  EXPECT_THROW(parseKernelOptions({"add.ptx", "--name", "k", "--block",
-                                   "2048"}),
-               UsageError);
+  EXPECT_THROW(
+      parseKernelOptions({"add.ptx", "--name", "k", "--block", "2048"}),
+      UsageError);
 }
 
 } // namespace

@@ -62,8 +62,7 @@ public:
   CUfunction getFunction(const char *ptx, const char *entry) const;
   /// Like getFunction, for PTX of any lifetime: a copy of the text is kept,
   /// and the module is loaded once per context and distinct text.
-  CUfunction getFunctionOfText(const std::string &ptx,
-                               const char *entry) const;
+  CUfunction getFunctionOfText(const std::string &ptx, const char *entry) const;
 
   void launch(CUfunction function, Dim3 grid, Dim3 block, void **arguments,
               CUstream stream, unsigned dynamicSharedBytes = 0) const;
