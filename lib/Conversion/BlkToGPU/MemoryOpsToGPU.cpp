@@ -227,16 +227,34 @@ Value createNot(OpBuilder &b, Location loc, Value bit) {
       b, loc, bit, arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
 }
 
-/// How many consecutive slots one access covers: as many as the thread
-/// owns, the pointers are contiguous and aligned for, and 16 bytes hold.
-int64_t accessWidth(const BlockedLayout &layout, const AxisInfo &ptrInfo,
-                    int64_t elementBytes) {
+/// How a load or store of a block splits into accesses: runs of `width`
+/// consecutive slots — as many as the thread owns, the pointers are
+/// contiguous and aligned for, and 16 bytes hold — each guarded by a single
+/// predicate when the mask is uniform over a run.
+struct AccessPlan {
+  int64_t width;
+  bool uniformMask;
+};
+
+AccessPlan planAccess(const BlockedLayout &layout, const AxisInfoAnalysis &info,
+                      Value ptr, Value mask, int64_t elementBytes) {
   unsigned last = layout.getRank() - 1;
-  int64_t width = std::min({layout.sizePerThread[last],
-                            ptrInfo.getContiguity(last),
-                            ptrInfo.getDivisibility(last) / elementBytes,
-                            16 / elementBytes});
-  return std::max<int64_t>(width, 1);
+  AxisInfo ptrInfo = info.getAxisInfo(ptr);
+  int64_t width = std::max<int64_t>(
+      1, std::min({layout.sizePerThread[last], ptrInfo.getContiguity(last),
+                   ptrInfo.getDivisibility(last) / elementBytes,
+                   16 / elementBytes}));
+  bool uniformMask =
+      !mask || info.getAxisInfo(mask).getConstancy(last) >= width;
+  return {width, uniformMask};
+}
+
+/// The value of `slot` in a lowered operand: null when the operand is
+/// absent, the one value of a scalar shared by every slot.
+Value slotValue(ValueRange values, size_t slot) {
+  if (values.empty())
+    return Value();
+  return values[values.size() == 1 ? 0 : slot];
 }
 
 //===----------------------------------------------------------------------===//
@@ -257,8 +275,8 @@ struct AddPtrOpLowering : public BlkPattern<blk::AddPtrOp> {
     for (size_t slot = 0; slot < std::max(ptrs.size(), offsets.size()); ++slot)
       results.push_back(LLVM::GEPOp::create(
           rewriter, op.getLoc(), llvmPtr, element,
-          ptrs[ptrs.size() == 1 ? 0 : slot],
-          ArrayRef<LLVM::GEPArg>{offsets[offsets.size() == 1 ? 0 : slot]}));
+          slotValue(ptrs, slot),
+          ArrayRef<LLVM::GEPArg>{slotValue(offsets, slot)}));
     rewriter.replaceOpWithMultiple(op, {results});
     return success();
   }
@@ -274,15 +292,12 @@ struct LoadOpLowering : public BlkPattern<blk::LoadOp> {
     Type element = getElementTypeOrSelf(op.getType());
     ValueRange ptrs = adaptor.getPtr(), masks = adaptor.getMask(),
                others = adaptor.getOther();
-    auto maskAt = [&](size_t slot) {
-      return masks.empty() ? Value() : masks[masks.size() == 1 ? 0 : slot];
-    };
+    auto maskAt = [&](size_t slot) { return slotValue(masks, slot); };
     auto withOther = [&](size_t slot, Value value) {
       if (others.empty())
         return value;
-      Value other = others[others.size() == 1 ? 0 : slot];
       return Value(arith::SelectOp::create(rewriter, loc, maskAt(slot), value,
-                                           other));
+                                           slotValue(others, slot)));
     };
 
     auto type = dyn_cast<RankedTensorType>(op.getType());
@@ -295,12 +310,8 @@ struct LoadOpLowering : public BlkPattern<blk::LoadOp> {
     }
 
     BlockedLayout layout = converter.getLayout(type);
-    unsigned last = layout.getRank() - 1;
-    int64_t width = accessWidth(
-        layout, state.axisInfo.getAxisInfo(op.getPtr()), byteWidth(element));
-    bool uniformMask =
-        !op.getMask() ||
-        state.axisInfo.getAxisInfo(op.getMask()).getConstancy(last) >= width;
+    auto [width, uniformMask] = planAccess(layout, state.axisInfo, op.getPtr(),
+                                           op.getMask(), byteWidth(element));
 
     SmallVector<Value> results;
     for (int64_t slot = 0; slot < layout.getNumSlots(); slot += width) {
@@ -342,9 +353,7 @@ struct StoreOpLowering : public BlkPattern<blk::StoreOp> {
     Type element = getElementTypeOrSelf(op.getValue().getType());
     ValueRange ptrs = adaptor.getPtr(), masks = adaptor.getMask();
     SmallVector<Value> values(adaptor.getValue());
-    auto maskAt = [&](size_t slot) {
-      return masks.empty() ? Value() : masks[masks.size() == 1 ? 0 : slot];
-    };
+    auto maskAt = [&](size_t slot) { return slotValue(masks, slot); };
 
     auto type = dyn_cast<RankedTensorType>(op.getPtr().getType());
     if (!type) {
@@ -359,12 +368,8 @@ struct StoreOpLowering : public BlkPattern<blk::StoreOp> {
     }
 
     BlockedLayout layout = converter.getLayout(type);
-    unsigned last = layout.getRank() - 1;
-    int64_t width = accessWidth(
-        layout, state.axisInfo.getAxisInfo(op.getPtr()), byteWidth(element));
-    bool uniformMask =
-        !op.getMask() ||
-        state.axisInfo.getAxisInfo(op.getMask()).getConstancy(last) >= width;
+    auto [width, uniformMask] = planAccess(layout, state.axisInfo, op.getPtr(),
+                                           op.getMask(), byteWidth(element));
     // Threads holding copies of other threads' elements stay quiet.
     Value distinct;
     if (layout.getDistinctLanes() < 32 ||
