@@ -298,29 +298,46 @@ void LoadOp::getEffects(
                        SideEffects::DefaultResource::get());
 }
 
-ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
+/// `%ptr, ... attr-dict : ptr-type`, the syntax load and store share: the
+/// other operands' types follow from the pointer type, in the order
+/// `operandTypes` gives them.
+static ParseResult
+parseAccess(OpAsmParser &parser, OperationState &result, size_t minOperands,
+            StringRef expectedOperands,
+            function_ref<SmallVector<Type, 3>(Type)> operandTypes,
+            Type &ptrType, size_t &numOperands) {
   SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
-  Type ptrType;
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseOperandList(operands) ||
       parser.parseOptionalAttrDict(result.attributes) ||
       parser.parseColonType(ptrType))
     return failure();
-  if (operands.empty() || operands.size() > 3)
-    return parser.emitError(loc, "expects a pointer, then optionally a mask "
-                                 "and an 'other' value");
+  if (operands.size() < minOperands || operands.size() > 3)
+    return parser.emitError(loc, "expects ") << expectedOperands;
   if (!isa<PtrType>(getElementTypeOrSelf(ptrType)))
     return parser.emitError(loc, "expects a pointer type, got ") << ptrType;
-  Type valueType = loadedType(ptrType);
-  SmallVector<Type, 3> types = {ptrType, maskType(ptrType), valueType};
+  SmallVector<Type, 3> types = operandTypes(ptrType);
   types.resize(operands.size());
-  if (parser.resolveOperands(operands, types, loc, result.operands))
+  numOperands = operands.size();
+  return parser.resolveOperands(operands, types, loc, result.operands);
+}
+
+ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
+  Type ptrType;
+  size_t numOperands;
+  if (parseAccess(
+          parser, result, 1,
+          "a pointer, then optionally a mask and an 'other' value",
+          [](Type ptr) -> SmallVector<Type, 3> {
+            return {ptr, maskType(ptr), loadedType(ptr)};
+          },
+          ptrType, numOperands))
     return failure();
-  int32_t hasMask = operands.size() > 1, hasOther = operands.size() > 2;
+  int32_t hasMask = numOperands > 1, hasOther = numOperands > 2;
   result.addAttribute(getOperandSegmentSizesAttrName(result.name),
                       parser.getBuilder().getDenseI32ArrayAttr(
                           {1, hasMask, hasOther}));
-  result.addTypes(valueType);
+  result.addTypes(loadedType(ptrType));
   return success();
 }
 
@@ -353,22 +370,14 @@ void StoreOp::getEffects(
 }
 
 ParseResult StoreOp::parse(OpAsmParser &parser, OperationState &result) {
-  SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
   Type ptrType;
-  SMLoc loc = parser.getCurrentLocation();
-  if (parser.parseOperandList(operands) ||
-      parser.parseOptionalAttrDict(result.attributes) ||
-      parser.parseColonType(ptrType))
-    return failure();
-  if (operands.size() < 2 || operands.size() > 3)
-    return parser.emitError(loc, "expects a pointer, a value and optionally "
-                                 "a mask");
-  if (!isa<PtrType>(getElementTypeOrSelf(ptrType)))
-    return parser.emitError(loc, "expects a pointer type, got ") << ptrType;
-  SmallVector<Type, 3> types = {ptrType, loadedType(ptrType),
-                                maskType(ptrType)};
-  types.resize(operands.size());
-  return parser.resolveOperands(operands, types, loc, result.operands);
+  size_t numOperands;
+  return parseAccess(
+      parser, result, 2, "a pointer, a value and optionally a mask",
+      [](Type ptr) -> SmallVector<Type, 3> {
+        return {ptr, loadedType(ptr), maskType(ptr)};
+      },
+      ptrType, numOperands);
 }
 
 void StoreOp::print(OpAsmPrinter &printer) {
