@@ -55,10 +55,14 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
 
 size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
                                              int64_t N) {
-  int64_t rowsPerProgram = getBackwardRowsPerProgram(dtype, N);
-  if (M < 1 || N < 1 || rowsPerProgram == 0)
+  if (M < 1 || N < 1 || M > INT32_MAX || N > INT32_MAX ||
+      (dtype != LN_F16 && dtype != LN_BF16 && dtype != LN_F32))
     return 0;
-  return planBackward(M, N, rowsPerProgram).workspaceBytes;
+  try {
+    return planBackward(dtype, M, N).workspaceBytes;
+  } catch (const RuntimeError &) { // no kernel serves this shape
+    return 0;
+  }
 }
 
 ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,

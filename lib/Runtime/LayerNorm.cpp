@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -49,8 +50,9 @@ const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
   const EmbeddedKernel *fitting = nullptr, *largest = nullptr;
   for (size_t i = 0; i < count; ++i) {
     const EmbeddedKernel &kernel = table[i];
-    if (std::string(kernel.entry) != entry || kernel.dtype != dtype ||
-        kernel.aligned != aligned)
+    // Called on every launch: compare in place, build no strings.
+    if (kernel.dtype != dtype || kernel.aligned != aligned ||
+        std::strcmp(kernel.entry, entry) != 0)
       continue;
     if (kernel.blockSize >= columns &&
         (!fitting || kernel.blockSize < fitting->blockSize))
@@ -73,28 +75,83 @@ int64_t ln::runtime::getTutorialGroupSize(int64_t N) {
 
 static size_t alignTo256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
-BackwardPlan ln::runtime::planBackward(int64_t M, int64_t N,
-                                       int64_t rowsPerProgram) {
-  BackwardPlan plan;
-  plan.rowsPerProgram = rowsPerProgram;
-  plan.programs = (M + plan.rowsPerProgram - 1) / plan.rowsPerProgram;
-  plan.groupSize = std::min(getTutorialGroupSize(N), plan.programs);
-  size_t partialBytes = alignTo256(size_t(plan.groupSize) * N * sizeof(float));
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Lays out the two f32 partial buffers of `plan.partialRows` x N after
+/// `plan.lockBytes` of locks.
+static void layOutPartials(BackwardPlan &plan, int64_t N) {
+  size_t partialBytes =
+      alignTo256(size_t(plan.partialRows) * size_t(N) * sizeof(float));
   plan.lockOffset = 0;
-  plan.dwOffset = alignTo256(2 * plan.groupSize * sizeof(int32_t));
+  plan.dwOffset = alignTo256(plan.lockBytes);
   plan.dbOffset = plan.dwOffset + partialBytes;
   plan.workspaceBytes = plan.dbOffset + partialBytes;
+}
+
+BackwardPlan ln::runtime::planFusedBackward(int64_t M, int64_t N,
+                                            int64_t rowsPerProgram) {
+  BackwardPlan plan;
+  plan.path = BackwardPath::Fused;
+  plan.rowsPerProgram = rowsPerProgram;
+  plan.programs = ceilDiv(M, rowsPerProgram);
+  plan.partialRows = std::min(getTutorialGroupSize(N), plan.programs);
+  plan.lockBytes = 2 * size_t(plan.partialRows) * sizeof(int32_t);
+  layOutPartials(plan, N);
   return plan;
 }
 
-int64_t ln::runtime::getBackwardRowsPerProgram(ln_dtype dtype, int64_t N) {
+BackwardPlan ln::runtime::planSplitBackward(int64_t M, int64_t N,
+                                            int64_t tileRows,
+                                            int64_t tileColumns) {
+  BackwardPlan plan;
+  plan.path = BackwardPath::Split;
+  int64_t tiles = ceilDiv(M, tileRows);
+  int64_t slabs = std::clamp(
+      ceilDiv(kSplitBackwardPrograms, ceilDiv(N, tileColumns)), int64_t(1),
+      tiles);
+  plan.rowsPerSlab = ceilDiv(tiles, slabs) * tileRows;
+  plan.partialRows = ceilDiv(M, plan.rowsPerSlab);
+  layOutPartials(plan, N);
+  return plan;
+}
+
+namespace {
+
+const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
+                                 int64_t columns, bool aligned,
+                                 bool allowLoop) {
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
-  // Both flavours of a block size share their rows per program.
-  const EmbeddedKernel *kernel =
-      selectKernel(table, count, kBackwardDxKernel, dtype, N, /*aligned=*/false,
-                   /*allowLoop=*/false);
-  return kernel ? kernel->rowsPerProgram : 0;
+  return selectKernel(table, count, entry, dtype, columns, aligned, allowLoop);
+}
+
+const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
+                                    int64_t N, bool aligned, bool allowLoop) {
+  if (const EmbeddedKernel *kernel =
+          findKernel(entry, dtype, N, aligned, allowLoop))
+    return *kernel;
+  size_t count = 0;
+  embeddedKernels(count);
+  fail(LN_ERROR_UNSUPPORTED,
+       std::string("no compiled ") + entry + " kernel for " +
+           getDTypeName(dtype) + " with N=" + std::to_string(N) +
+           (count == 0 ? " (this build embeds no kernels: it was "
+                         "configured with LN_BUILD_COMPILER=OFF)"
+                       : ""));
+}
+
+} // namespace
+
+BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N) {
+  // Both flavours of a kernel share their geometry.
+  if (const EmbeddedKernel *fused =
+          findKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
+                     /*allowLoop=*/false))
+    return planFusedBackward(M, N, fused->rowsPerProgram);
+  const EmbeddedKernel &slabs =
+      requireKernel(kSplitBackwardDwDbKernel, dtype, N, /*aligned=*/false,
+                    /*allowLoop=*/true);
+  return planSplitBackward(M, N, slabs.blockSizeM, slabs.blockSize);
 }
 
 //===----------------------------------------------------------------------===//
@@ -129,23 +186,6 @@ void requireStride(const char *name, int64_t stride, int64_t N) {
 void requirePointer(const char *name, const void *pointer) {
   if (!pointer)
     fail(LN_ERROR_INVALID_ARGUMENT, std::string(name) + " is null");
-}
-
-const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
-                                    int64_t N, bool aligned, bool allowLoop) {
-  size_t count = 0;
-  const EmbeddedKernel *table = embeddedKernels(count);
-  const EmbeddedKernel *kernel =
-      selectKernel(table, count, entry, dtype, N, aligned, allowLoop);
-  if (!kernel)
-    fail(LN_ERROR_UNSUPPORTED,
-         std::string("no compiled ") + entry + " kernel for " +
-             getDTypeName(dtype) + " with N=" + std::to_string(N) +
-             (count == 0 ? " (this build embeds no kernels: it was "
-                           "configured with LN_BUILD_COMPILER=OFF)"
-                         : " (rows of more than 64 KB are not supported by "
-                           "the backward pass)"));
-  return *kernel;
 }
 
 Dim3 blockOf(const EmbeddedKernel &kernel) {
@@ -222,9 +262,6 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
                                     void *db, void *workspace) {
   requireDType(dtype);
   requireShape(M, N);
-  // Whether a kernel serves N at all says more than any pointer check.
-  requireKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
-                /*allowLoop=*/false);
   requireStride("dy_row_stride", dyRowStride, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);
@@ -240,41 +277,63 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
+  BackwardPlan plan = planBackward(dtype, M, N);
   bool aligned = isAlignedLaunch({dx, dy, x, weight},
                                  {N, dxRowStride, dyRowStride, xRowStride});
-  const EmbeddedKernel &dxKernel =
-      requireKernel(kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
   const EmbeddedKernel &dwdbKernel =
       requireKernel(kBackwardDwDbKernel, dtype, /*columns=*/1,
                     isAlignedLaunch({dw, db}, {N}), /*allowLoop=*/true);
-
-  BackwardPlan plan = planBackward(M, N, dxKernel.rowsPerProgram);
   Context context = Context::get();
-  const DriverApi &driver = context.getDriver();
   CUdeviceptr base =
       workspace ? reinterpret_cast<CUdeviceptr>(workspace)
                 : getOwnedWorkspace(context, stream, plan.workspaceBytes);
-  void *locks = reinterpret_cast<void *>(base + plan.lockOffset);
   void *partialDw = reinterpret_cast<void *>(base + plan.dwOffset);
   void *partialDb = reinterpret_cast<void *>(base + plan.dbOffset);
-  // Locks and "first store" counters start at zero; the partial buffers
-  // need no initialization.
-  context.check(driver.cuMemsetD32Async(base + plan.lockOffset, 0,
-                                        2 * plan.groupSize, stream),
-                "cuMemsetD32Async");
+  int32_t m = int32_t(M), n = int32_t(N);
+  int32_t partialRows = int32_t(plan.partialRows);
 
-  int32_t m = int32_t(M), n = int32_t(N), group = int32_t(plan.groupSize);
-  void *dxArguments[] = {&dx,    &dy,          &partialDw,   &partialDb,
+  if (plan.path == BackwardPath::Fused) {
+    const EmbeddedKernel &dxKernel = requireKernel(
+        kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
+    // Locks and "first store" counters start at zero; the partial buffers
+    // need no initialization.
+    void *locks = reinterpret_cast<void *>(base + plan.lockOffset);
+    context.check(context.getDriver().cuMemsetD32Async(
+                      base + plan.lockOffset, 0, 2 * plan.partialRows, stream),
+                  "cuMemsetD32Async");
+    void *arguments[] = {&dx,    &dy,          &partialDw,   &partialDb,
                          &x,     &weight,      &mean,        &rstd,
                          &locks, &dxRowStride, &dyRowStride, &xRowStride,
-                         &m,     &n,           &group};
-  context.launch(context.getFunction(dxKernel), {unsigned(plan.programs), 1, 1},
-                 blockOf(dxKernel), dxArguments, stream);
+                         &m,     &n,           &partialRows};
+    context.launch(context.getFunction(dxKernel),
+                   {unsigned(plan.programs), 1, 1}, blockOf(dxKernel),
+                   arguments, stream);
+  } else {
+    const EmbeddedKernel &dxKernel = requireKernel(
+        kSplitBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/true);
+    void *dxArguments[] = {&dx,          &dy,          &x,
+                           &weight,      &mean,        &rstd,
+                           &dxRowStride, &dyRowStride, &xRowStride,
+                           &n};
+    context.launch(context.getFunction(dxKernel), {unsigned(M), 1, 1},
+                   blockOf(dxKernel), dxArguments, stream);
+    const EmbeddedKernel &slabKernel = requireKernel(
+        kSplitBackwardDwDbKernel, dtype, N,
+        isAlignedLaunch({dy, x}, {N, dyRowStride, xRowStride}),
+        /*allowLoop=*/true);
+    int32_t rowsPerSlab = int32_t(plan.rowsPerSlab);
+    void *slabArguments[] = {&dy,          &x,          &mean, &rstd,
+                             &partialDw,   &partialDb,  &dyRowStride,
+                             &xRowStride,  &m,          &n,
+                             &rowsPerSlab};
+    unsigned columnBlocks = unsigned(ceilDiv(N, slabKernel.blockSize));
+    context.launch(context.getFunction(slabKernel),
+                   {columnBlocks, unsigned(plan.partialRows), 1},
+                   blockOf(slabKernel), slabArguments, stream);
+  }
 
-  int32_t partialRows = group;
   void *dwdbArguments[] = {&partialDw, &partialDb, &dw, &db, &partialRows, &n};
-  unsigned columnBlocks =
-      unsigned((N + dwdbKernel.blockSize - 1) / dwdbKernel.blockSize);
+  unsigned columnBlocks = unsigned(ceilDiv(N, dwdbKernel.blockSize));
   context.launch(context.getFunction(dwdbKernel), {columnBlocks, 1, 1},
                  blockOf(dwdbKernel), dwdbArguments, stream);
 }

@@ -19,10 +19,11 @@ TEST(LayerNormPlan, TutorialGroupSizes) {
   EXPECT_EQ(getTutorialGroupSize(8193), 64);
 }
 
-TEST(LayerNormPlan, BackwardWorkspaceLayout) {
-  BackwardPlan plan = planBackward(/*M=*/4096, /*N=*/2000, /*rows=*/16);
+TEST(LayerNormPlan, FusedBackwardWorkspaceLayout) {
+  BackwardPlan plan = planFusedBackward(/*M=*/4096, /*N=*/2000, /*rows=*/16);
+  EXPECT_EQ(plan.path, BackwardPath::Fused);
   EXPECT_EQ(plan.programs, 256);
-  EXPECT_EQ(plan.groupSize, 128);
+  EXPECT_EQ(plan.partialRows, 128);
   EXPECT_EQ(plan.lockOffset, 0u);
   EXPECT_EQ(plan.dwOffset, 1024u); // 2 * 128 int32, 256-aligned
   EXPECT_EQ(plan.dbOffset % 256, 0u);
@@ -32,12 +33,49 @@ TEST(LayerNormPlan, BackwardWorkspaceLayout) {
 
 TEST(LayerNormPlan, FewRowsUseFewBuffers) {
   // M smaller than GROUP_SIZE_M: one buffer per program, no idle locks.
-  BackwardPlan plan = planBackward(/*M=*/3, /*N=*/7, /*rows=*/16);
+  BackwardPlan plan = planFusedBackward(/*M=*/3, /*N=*/7, /*rows=*/16);
   EXPECT_EQ(plan.programs, 1);
-  EXPECT_EQ(plan.groupSize, 1);
-  plan = planBackward(/*M=*/3, /*N=*/20000, /*rows=*/1);
+  EXPECT_EQ(plan.partialRows, 1);
+  plan = planFusedBackward(/*M=*/3, /*N=*/20, /*rows=*/1);
   EXPECT_EQ(plan.programs, 3);
-  EXPECT_EQ(plan.groupSize, 3);
+  EXPECT_EQ(plan.partialRows, 3);
+}
+
+TEST(LayerNormPlan, SplitBackwardSlabs) {
+  // 16384 columns of (16, 256) tiles: 64 column blocks, so 16 slabs make
+  // the 1024 programs; 4096 rows give each slab 256 rows.
+  BackwardPlan plan = planSplitBackward(/*M=*/4096, /*N=*/16384, 16, 256);
+  EXPECT_EQ(plan.path, BackwardPath::Split);
+  EXPECT_EQ(plan.rowsPerSlab, 256);
+  EXPECT_EQ(plan.partialRows, 16);
+  EXPECT_EQ(plan.lockBytes, 0u);
+  EXPECT_EQ(plan.dwOffset, 0u);
+  EXPECT_EQ(plan.dbOffset, 16u * 16384 * sizeof(float));
+  EXPECT_EQ(plan.workspaceBytes, 2 * plan.dbOffset);
+  // Slabs are whole tiles and cover every row exactly once.
+  for (int64_t M : {1, 15, 16, 17, 1000, 4097, 65536}) {
+    for (int64_t N : {257, 10000, 100000}) {
+      plan = planSplitBackward(M, N, 16, 256);
+      SCOPED_TRACE("M=" + std::to_string(M) + " N=" + std::to_string(N));
+      EXPECT_EQ(plan.rowsPerSlab % 16, 0);
+      EXPECT_GE(plan.partialRows * plan.rowsPerSlab, M);
+      EXPECT_LT((plan.partialRows - 1) * plan.rowsPerSlab, M);
+      EXPECT_GE(plan.dbOffset - plan.dwOffset,
+                size_t(plan.partialRows) * N * sizeof(float));
+    }
+  }
+}
+
+TEST(LayerNormPlan, EmbeddedPathsByWidth) {
+  size_t count = 0;
+  if (!embeddedKernels(count) || count == 0)
+    GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
+  for (ln_dtype dtype : {LN_F16, LN_BF16, LN_F32}) {
+    EXPECT_EQ(planBackward(dtype, 4096, 1).path, BackwardPath::Fused);
+    EXPECT_EQ(planBackward(dtype, 4096, 8192).path, BackwardPath::Fused);
+    EXPECT_EQ(planBackward(dtype, 4096, 8193).path, BackwardPath::Split);
+    EXPECT_EQ(planBackward(dtype, 4096, 1 << 20).path, BackwardPath::Split);
+  }
 }
 
 TEST(LayerNormPlan, AlignedLaunches) {
@@ -87,6 +125,9 @@ TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
               std::string::npos);
     EXPECT_NE(ptx.find(".target sm_90"), std::string::npos);
     EXPECT_EQ(std::string(k.entry) == kBackwardDxKernel, k.rowsPerProgram > 0);
+    bool tiled = std::string(k.entry) == kBackwardDwDbKernel ||
+                 std::string(k.entry) == kSplitBackwardDwDbKernel;
+    EXPECT_EQ(tiled, k.blockSizeM > 0);
   }
 }
 

@@ -1,9 +1,9 @@
 //===- LayerNorm.h - The LayerNorm host logic -------------------*- C++ -*-===//
 //
 // What the tutorial's LayerNorm.forward/backward do on the host: choose the
-// compiled specialization (block size, warps, aligned or not), the number
-// of partial dw/db buffers, the workspace layout, and launch. The planning
-// functions are pure so that tests can check them without a GPU.
+// compiled specialization (block size, warps, aligned or not), the way the
+// backward pass sums dw and db, the workspace layout, and launch. The
+// planning functions are pure so that tests can check them without a GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +22,8 @@ namespace ln::runtime {
 constexpr const char *kForwardKernel = "layer_norm_fwd_fused";
 constexpr const char *kBackwardDxKernel = "layer_norm_bwd_dx_fused";
 constexpr const char *kBackwardDwDbKernel = "layer_norm_bwd_dwdb";
+constexpr const char *kSplitBackwardDxKernel = "layer_norm_bwd_dx";
+constexpr const char *kSplitBackwardDwDbKernel = "layer_norm_bwd_dwdb_rows";
 
 size_t getElementSize(ln_dtype dtype);
 const char *getDTypeName(ln_dtype dtype);
@@ -42,22 +44,42 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
 /// The tutorial's number of partial dw/db buffers for N features.
 int64_t getTutorialGroupSize(int64_t N);
 
-/// How the backward pass splits M rows: `rowsPerProgram` rows per program
-/// (compiled into the dx kernel) and GROUP_SIZE_M partial buffers (the
-/// tutorial's count, at most one per program), with the workspace holding
-/// locks, counters and the f32 partial buffers, each section 256-byte
-/// aligned.
-struct BackwardPlan {
-  int64_t rowsPerProgram;
-  int64_t programs;
-  int64_t groupSize;
-  size_t lockOffset, dwOffset, dbOffset, workspaceBytes;
-};
-BackwardPlan planBackward(int64_t M, int64_t N, int64_t rowsPerProgram);
+/// How the backward pass sums dw and db into f32 partial rows, which the
+/// dw/db kernel then reduces:
+///  - Fused: the dx kernel sums `rowsPerProgram` rows per program in
+///    registers and adds them to one of `partialRows` (GROUP_SIZE_M: the
+///    tutorial's count, at most one per program) partial rows under a spin
+///    lock. Needs a fused dx kernel whose block holds the row.
+///  - Split: a dx kernel computes dx alone, then the dw/db-rows kernel sums
+///    `rowsPerSlab` rows per partial row, in `partialRows` slabs; no locks.
+///    It reads x and dy twice, and serves any N.
+enum class BackwardPath { Fused, Split };
 
-/// The rows per program of the backward dx kernel serving N features of
-/// `dtype`; 0 if no compiled kernel does.
-int64_t getBackwardRowsPerProgram(ln_dtype dtype, int64_t N);
+/// The backward pass's launch geometry and workspace layout: the locks and
+/// "first store" counters (fused only) and the two partial buffers, each
+/// section 256-byte aligned.
+struct BackwardPlan {
+  BackwardPath path;
+  /// Fused: rows per dx program, and dx programs.
+  int64_t rowsPerProgram = 0, programs = 0;
+  /// Split: rows summed into one partial row.
+  int64_t rowsPerSlab = 0;
+  /// Rows of each partial buffer: GROUP_SIZE_M (fused) or slabs (split).
+  int64_t partialRows = 0;
+  size_t lockOffset = 0, lockBytes = 0, dwOffset = 0, dbOffset = 0,
+         workspaceBytes = 0;
+};
+BackwardPlan planFusedBackward(int64_t M, int64_t N, int64_t rowsPerProgram);
+/// Slabs are whole (tileRows, tileColumns) tiles of the dw/db-rows kernel,
+/// enough of them for about kSplitBackwardPrograms programs.
+BackwardPlan planSplitBackward(int64_t M, int64_t N, int64_t tileRows,
+                               int64_t tileColumns);
+constexpr int64_t kSplitBackwardPrograms = 1024;
+
+/// The plan for this shape with the embedded kernels: fused when a fused dx
+/// kernel holds N features, else split. Throws LN_ERROR_UNSUPPORTED when
+/// the kernels it needs are missing.
+BackwardPlan planBackward(ln_dtype dtype, int64_t M, int64_t N);
 
 /// The host API of ln.h, throwing RuntimeError.
 void layerNormForward(ln_dtype dtype, CUstream stream, int64_t M, int64_t N,

@@ -62,21 +62,23 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
                                 float *mean, float *rstd);
 
 /* Bytes of scratch the backward pass needs for this shape (0 if M or N is
- * below 1 or N is too large for the backward pass): GROUP_SIZE_M locks and
- * "first store" counters, then the float32 partial dw and db buffers
- * (GROUP_SIZE_M x N each), each section 256-byte aligned. */
+ * below 1 or above INT32_MAX, or dtype is not an ln_dtype). */
 size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
                                              int64_t N);
 
 /* dx (M x N, dx_row_stride), dw and db (N) from dy, x, weight and the
- * forward's mean/rstd. `workspace` must hold
- * ln_layer_norm_backward_workspace_size() bytes, 16-byte aligned; it is
- * initialized on `stream` by this call (the locks are zeroed), so it may be
- * reused by the next call on the same stream. Its layout, each section
- * starting 256-byte aligned:
- *   [2 * GROUP_SIZE_M int32: the locks, then the "first store" counters]
- *   [GROUP_SIZE_M x N float32: partial dw]
- *   [GROUP_SIZE_M x N float32: partial db]
+ * forward's mean/rstd, for any N. `workspace` must hold
+ * ln_layer_norm_backward_workspace_size() bytes, 16-byte aligned; this call
+ * initializes on `stream` what it needs initialized, so the workspace may be
+ * reused by the next call on the same stream. dw and db are summed in two
+ * float32 partial buffers, P x N each, which a last kernel reduces:
+ *  - N <= 8192 (fused): the dx kernel adds each program's sums to one of P
+ *    = GROUP_SIZE_M partial rows under a spin lock. Layout, each section
+ *    256-byte aligned: [2P int32: locks, then "first store" counters]
+ *    [P x N float32: partial dw] [P x N float32: partial db].
+ *  - N > 8192 (split): dx alone, then a kernel sums slabs of rows into P
+ *    partial rows, one writer each. Layout: [P x N float32: partial dw]
+ *    [P x N float32: partial db], 256-byte aligned.
  * With `workspace` NULL the runtime uses one it owns, allocated per context
  * and stream and grown on demand (growing synchronizes the stream first, so
  * pass a workspace of your own while capturing the stream in a CUDA graph). */
