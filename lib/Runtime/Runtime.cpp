@@ -22,6 +22,9 @@ struct ModuleCache {
   std::mutex mutex;
   std::map<std::pair<CUcontext, const char *>, CUmodule> modules;
   std::map<std::pair<CUmodule, std::string>, CUfunction> functions;
+  /// The embedded kernels' functions by context and table entry: what every
+  /// LayerNorm launch looks up, without building a string.
+  std::map<std::pair<CUcontext, const EmbeddedKernel *>, CUfunction> embedded;
 };
 
 ModuleCache &getModuleCache() {
@@ -119,7 +122,17 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
 }
 
 CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {
-  return getFunction(kernel.ptx, kernel.entry);
+  ModuleCache &cache = getModuleCache();
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto known = cache.embedded.find({handle, &kernel});
+    if (known != cache.embedded.end())
+      return known->second;
+  }
+  CUfunction function = getFunction(kernel.ptx, kernel.entry);
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  cache.embedded.emplace(std::make_pair(handle, &kernel), function);
+  return function;
 }
 
 CUfunction Context::getFunctionOfText(const std::string &ptx,

@@ -10,6 +10,7 @@ surrounding torch work like any torch kernel. The backward pass's scratch
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from typing import Any, ContextManager, Optional, Sequence, Union
 
@@ -32,9 +33,14 @@ def _as_rows(tensor: torch.Tensor) -> tuple[torch.Tensor, int]:
 
     Leading dimensions that collapse into one stride are viewed, not copied
     (a slice of a wider tensor keeps its row stride); anything else, such as
-    a non-contiguous last dimension or overlapping rows, is copied.
+    a non-contiguous last dimension or overlapping rows, is copied. A
+    contiguous tensor is returned as it is: only its data pointer and row
+    stride reach the kernels.
     """
-    M, N = math.prod(tensor.shape[:-1]), tensor.shape[-1]
+    N = tensor.shape[-1]
+    if tensor.is_contiguous():
+        return tensor, N
+    M = math.prod(tensor.shape[:-1])
     try:
         rows = tensor.view(M, N)
     except RuntimeError:  # the leading dimensions do not collapse
@@ -68,6 +74,34 @@ def _current(device: torch.device) -> ContextManager[Any]:
     return torch.cuda.device(device)
 
 
+@functools.lru_cache(maxsize=256)
+def _workspace_size(dtype: _runtime.DType, M: int, N: int) -> int:
+    return _runtime.layer_norm_backward_workspace_size(dtype, M, N)
+
+
+def _forward(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
+             eps: float
+             ) -> tuple[torch.Tensor, torch.Tensor, int, torch.Tensor]:
+    """Runs the forward kernel: y (a new contiguous tensor of x's shape),
+    the rows of x it read and their stride, and the float32 statistics the
+    backward pass needs, mean then rstd (2M values in one allocation)."""
+    rows, x_stride = _as_rows(x)
+    N = x.shape[-1]
+    M = rows.numel() // N if N else 0
+    # y is allocated in x's shape, not viewed into it: a view returned
+    # by a custom Function could not be modified in place afterwards.
+    y = torch.empty(x.shape, dtype=x.dtype, device=x.device)
+    stats = torch.empty(2 * M, dtype=torch.float32, device=x.device)
+    if M and N:
+        mean = stats.data_ptr()
+        with _current(x.device):
+            _runtime.layer_norm_forward(
+                _DTYPES[x.dtype], _stream(x.device), M, N, eps,
+                rows.data_ptr(), x_stride, weight.data_ptr(),
+                bias.data_ptr(), y.data_ptr(), N, mean, mean + 4 * M)
+    return y, rows, x_stride, stats
+
+
 class LayerNormFunction(torch.autograd.Function):
     """y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias over the last
     dimension of x, with ln's fused forward and backward kernels.
@@ -79,21 +113,8 @@ class LayerNormFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx: FunctionCtx, x: torch.Tensor, weight: torch.Tensor,
                 bias: torch.Tensor, eps: float) -> torch.Tensor:
-        rows, x_stride = _as_rows(x)
-        M, N = rows.shape
-        # y is allocated in x's shape, not viewed into it: a view returned
-        # by a custom Function could not be modified in place afterwards.
-        y = torch.empty(x.shape, dtype=x.dtype, device=x.device)
-        mean = torch.empty(M, dtype=torch.float32, device=x.device)
-        rstd = torch.empty(M, dtype=torch.float32, device=x.device)
-        if y.numel():
-            with _current(x.device):
-                _runtime.layer_norm_forward(
-                    _DTYPES[x.dtype], _stream(x.device), M, N, eps,
-                    rows.data_ptr(), x_stride, weight.data_ptr(),
-                    bias.data_ptr(), y.data_ptr(), N, mean.data_ptr(),
-                    rstd.data_ptr())
-        ctx.save_for_backward(rows, weight, mean, rstd)
+        y, rows, x_stride, stats = _forward(x, weight, bias, eps)
+        ctx.save_for_backward(rows, weight, stats)
         ctx.x_stride = x_stride
         ctx.x_shape = x.shape
         return y
@@ -101,8 +122,9 @@ class LayerNormFunction(torch.autograd.Function):
     @staticmethod
     @once_differentiable
     def backward(ctx: FunctionCtx, dy: torch.Tensor):
-        rows, weight, mean, rstd = ctx.saved_tensors
-        M, N = rows.shape
+        rows, weight, stats = ctx.saved_tensors
+        N = weight.shape[0]
+        M = stats.shape[0] // 2
         device = rows.device
         dy_rows, dy_stride = _as_rows(dy)
         dx = torch.empty(ctx.x_shape, dtype=rows.dtype, device=device)
@@ -113,16 +135,15 @@ class LayerNormFunction(torch.autograd.Function):
             db.zero_()
         else:
             dtype = _DTYPES[rows.dtype]
+            mean = stats.data_ptr()
             with _current(device):
-                workspace = torch.empty(
-                    _runtime.layer_norm_backward_workspace_size(dtype, M, N),
-                    dtype=torch.uint8, device=device)
+                workspace = torch.empty(_workspace_size(dtype, M, N),
+                                        dtype=torch.uint8, device=device)
                 _runtime.layer_norm_backward(
                     dtype, _stream(device), M, N, dy_rows.data_ptr(),
                     dy_stride, rows.data_ptr(), ctx.x_stride,
-                    weight.data_ptr(), mean.data_ptr(), rstd.data_ptr(),
-                    dx.data_ptr(), N, dw.data_ptr(), db.data_ptr(),
-                    workspace.data_ptr())
+                    weight.data_ptr(), mean, mean + 4 * M, dx.data_ptr(), N,
+                    dw.data_ptr(), db.data_ptr(), workspace.data_ptr())
         needs_dw, needs_db = ctx.needs_input_grad[1:3]
         return (dx, dw if needs_dw else None, db if needs_db else None,
                 None)
@@ -205,5 +226,10 @@ def layer_norm(x: torch.Tensor,
         weight = torch.ones(N, dtype=x.dtype, device=x.device)
     if bias is None:
         bias = torch.zeros(N, dtype=x.dtype, device=x.device)
-    return LayerNormFunction.apply(x, weight.contiguous(), bias.contiguous(),
-                                   float(eps))
+    weight, bias, eps = weight.contiguous(), bias.contiguous(), float(eps)
+    if torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad
+                                    or bias.requires_grad):
+        return LayerNormFunction.apply(x, weight, bias, eps)
+    # Nothing to differentiate: skip the autograd machinery (a third of
+    # a small call's host time).
+    return _forward(x, weight, bias, eps)[0]
