@@ -291,6 +291,39 @@ def test_runs_on_the_current_stream():
     assert_close("dw", weight.grad, dw_ref, torch.float16, 4, rows=512)
 
 
+@pytest.mark.parametrize("N", [4096, 12288])  # fused and split backward
+def test_cuda_graph_capture_and_replay(N):
+    """Forward and backward captured in one CUDA graph, then replayed on
+    new inputs copied into the captured tensors: every launch (and the
+    workspace, from torch's graph pool) must be capturable, and the replay
+    must compute from the new values."""
+    torch.manual_seed(7)
+    M, dtype = 256, torch.float16
+    x, weight, bias, dy = make_inputs((M, N), dtype)
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # warm up: modules load outside capture
+        ln.layer_norm(x, (N,), weight, bias, EPS).backward(dy)
+    torch.cuda.current_stream().wait_stream(side)
+    for tensor in (x, weight, bias):
+        tensor.grad = None
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        y = ln.layer_norm(x, (N,), weight, bias, EPS)
+        dx, dw, db = torch.autograd.grad(y, (x, weight, bias), dy)
+    fresh = make_inputs((M, N), dtype)
+    with torch.no_grad():
+        for static, new in zip((x, weight, bias, dy), fresh):
+            static.copy_(new)
+    graph.replay()
+    torch.cuda.synchronize()
+    y_ref, dx_ref, dw_ref, db_ref = reference(*fresh)
+    assert_close("y", y.detach(), y_ref, dtype, 4)
+    assert_close("dx", dx, dx_ref, dtype, 4)
+    assert_close("dw", dw, dw_ref, dtype, 4, rows=M)
+    assert_close("db", db, db_ref, dtype, 4, rows=M)
+
+
 @pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs 2 GPUs")
 def test_runs_on_the_tensors_device():
     """With device 0 current, tensors on device 1 are computed there."""
