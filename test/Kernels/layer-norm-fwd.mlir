@@ -15,11 +15,13 @@
 // RUN: FileCheck %s --check-prefix=GENERIC < %t.generic.ptx
 
 // Every 16-element access of the kernel (X, W, B in the one-block path;
-// X, X, then W, B, X in the three loops) is vectorized: 2 x 8 v4 loads for
-// 2-byte types, 4 x 8 for f32; Y is stored with 2 (4) v4 stores per path.
-// RUN: grep "ld.global.v4.b32" %t.f16.ptx | count 16
-// RUN: grep "ld.global.v4.b32" %t.bf16.ptx | count 16
-// RUN: grep "ld.global.v4.b32" %t.f32.ptx | count 32
+// X's first chunk and X in the one-pass statistics, or X, X in the
+// two-pass ones, then W, B, X in the output loop) is vectorized: 2 x 10 v4
+// loads for 2-byte types, 4 x 10 for f32; Y is stored with 2 (4) v4 stores
+// per path.
+// RUN: grep "ld.global.v4.b32" %t.f16.ptx | count 20
+// RUN: grep "ld.global.v4.b32" %t.bf16.ptx | count 20
+// RUN: grep "ld.global.v4.b32" %t.f32.ptx | count 40
 // RUN: grep "st.global.v4.b32" %t.f16.ptx | count 4
 // RUN: grep "st.global.v4.b32" %t.f32.ptx | count 8
 
