@@ -61,7 +61,8 @@ class LnCudaError(LnError):
 
 
 class LnUnsupported(LnError):
-    """A valid request this build of ln cannot serve (e.g. N too large)."""
+    """A valid request this build of ln cannot serve (e.g. a build without
+    its kernels, configured with LN_BUILD_COMPILER=OFF)."""
 
 
 # ln_status -> exception; LN_SUCCESS (0) raises nothing.

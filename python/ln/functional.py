@@ -218,7 +218,7 @@ def layer_norm(x: torch.Tensor,
         TypeError, ValueError: for inputs ln cannot take (wrong device,
             dtype or shapes), naming the problem.
         ln.LnError: a failure reported by the runtime (its subclasses say
-            which: no GPU, unsupported N for the backward pass, CUDA error).
+            which: no GPU, a build without kernels, a CUDA error).
     """
     _check_arguments(x, normalized_shape, weight, bias)
     N = x.shape[-1]

@@ -31,7 +31,8 @@ typedef enum ln_status {
   LN_ERROR_INVALID_ARGUMENT = 2,
   /* The CUDA driver reported an error. */
   LN_ERROR_CUDA = 3,
-  /* A valid request this build cannot serve (e.g. N too large). */
+  /* A valid request this build cannot serve (e.g. one built without its
+   * kernels, LN_BUILD_COMPILER=OFF). */
   LN_ERROR_UNSUPPORTED = 4,
 } ln_status;
 
