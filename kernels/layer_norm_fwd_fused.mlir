@@ -46,16 +46,16 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
   %mean_ptr = blk.addptr %Mean, %row : !blk.ptr<f32>, i32
   %rstd_ptr = blk.addptr %Rstd, %row : !blk.ptr<f32>, i32
 
-  %X_block_first = blk.addptr %X_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
+  // The row's first block: the whole row when it fits, else its first chunk.
+  %x_first_ptrs = blk.addptr %X_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
   %two = arith.constant 2 : i32
   %half_block = arith.divsi %BLOCK, %two : i32
   %fits = arith.cmpi sle, %N, %BLOCK : i32
   scf.if %fits {
     %mask = arith.cmpi slt, %arange, %N_block : tensor<?xi32>
-    %x_ptrs = blk.addptr %X_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
     %w_ptrs = blk.addptr %W_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
     %b_ptrs = blk.addptr %B_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
-    %x = blk.load %x_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    %x = blk.load %x_first_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
     %w = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
     %b = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
     %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
@@ -109,7 +109,7 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
       // (full: the row is wider than a block): sums of x - K and (x - K)^2,
       // whose difference has no cancellation to fear while K is near the
       // row's mean.
-      %x0 = blk.load %X_block_first : tensor<?x!ptrT>
+      %x0 = blk.load %x_first_ptrs : tensor<?x!ptrT>
       %x0_f32 = blk.cast %x0 : tensor<?x!T> to tensor<?xf32>
       %first_sum = blk.reduce %x0_f32 axis 0 : tensor<?xf32> -> f32 {
       ^bb0(%a: f32, %b: f32):
