@@ -117,6 +117,21 @@ BackwardPlan ln::runtime::planSplitBackward(int64_t M, int64_t N,
 
 namespace {
 
+void requireDType(ln_dtype dtype) {
+  if (dtype != LN_F16 && dtype != LN_BF16 && dtype != LN_F32)
+    fail(LN_ERROR_INVALID_ARGUMENT, "dtype " + std::to_string(int(dtype)) +
+                                        " is not LN_F16, LN_BF16 or LN_F32");
+}
+
+void requireShape(int64_t M, int64_t N) {
+  if (M < 1 || N < 1)
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         "M and N must be at least 1, got M=" + std::to_string(M) +
+             " N=" + std::to_string(N));
+  if (M > INT32_MAX || N > INT32_MAX)
+    fail(LN_ERROR_INVALID_ARGUMENT, "M and N must fit in 32 bits");
+}
+
 const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
                                  int64_t columns, bool aligned,
                                  bool allowLoop) {
@@ -143,6 +158,8 @@ const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
 } // namespace
 
 BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N) {
+  requireDType(dtype);
+  requireShape(M, N);
   // Both flavours of a kernel share their geometry.
   if (const EmbeddedKernel *fused =
           findKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
@@ -159,21 +176,6 @@ BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-void requireDType(ln_dtype dtype) {
-  if (dtype != LN_F16 && dtype != LN_BF16 && dtype != LN_F32)
-    fail(LN_ERROR_INVALID_ARGUMENT, "dtype " + std::to_string(int(dtype)) +
-                                        " is not LN_F16, LN_BF16 or LN_F32");
-}
-
-void requireShape(int64_t M, int64_t N) {
-  if (M < 1 || N < 1)
-    fail(LN_ERROR_INVALID_ARGUMENT,
-         "M and N must be at least 1, got M=" + std::to_string(M) +
-             " N=" + std::to_string(N));
-  if (M > INT32_MAX || N > INT32_MAX)
-    fail(LN_ERROR_INVALID_ARGUMENT, "M and N must fit in 32 bits");
-}
 
 void requireStride(const char *name, int64_t stride, int64_t N) {
   if (stride < N)
@@ -260,8 +262,8 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
                                     const float *mean, const float *rstd,
                                     void *dx, int64_t dxRowStride, void *dw,
                                     void *db, void *workspace) {
-  requireDType(dtype);
-  requireShape(M, N);
+  // Validates dtype and shape first: they say more than any pointer check.
+  BackwardPlan plan = planBackward(dtype, M, N);
   requireStride("dy_row_stride", dyRowStride, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);
@@ -277,7 +279,6 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
-  BackwardPlan plan = planBackward(dtype, M, N);
   bool aligned = isAlignedLaunch({dx, dy, x, weight},
                                  {N, dxRowStride, dyRowStride, xRowStride});
   const EmbeddedKernel &dwdbKernel =

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <string>
+#include <tuple>
 
 using namespace ln::runtime;
 
@@ -75,6 +77,19 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     EXPECT_EQ(planBackward(dtype, 4096, 8192).path, BackwardPath::Fused);
     EXPECT_EQ(planBackward(dtype, 4096, 8193).path, BackwardPath::Split);
     EXPECT_EQ(planBackward(dtype, 4096, 1 << 20).path, BackwardPath::Split);
+  }
+}
+
+TEST(LayerNormPlan, BackwardPlanRejectsBadArguments) {
+  for (auto [dtype, M, N] : {std::tuple<int, int64_t, int64_t>{7, 8, 8},
+                             {LN_F16, 0, 8},
+                             {LN_F16, 8, int64_t(INT32_MAX) + 1}}) {
+    try {
+      planBackward(ln_dtype(dtype), M, N);
+      ADD_FAILURE() << "accepted dtype " << dtype << " M=" << M << " N=" << N;
+    } catch (const RuntimeError &error) {
+      EXPECT_EQ(error.getStatus(), LN_ERROR_INVALID_ARGUMENT) << error.what();
+    }
   }
 }
 

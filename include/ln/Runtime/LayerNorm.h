@@ -77,8 +77,9 @@ BackwardPlan planSplitBackward(int64_t M, int64_t N, int64_t tileRows,
 constexpr int64_t kSplitBackwardPrograms = 1024;
 
 /// The plan for this shape with the embedded kernels: fused when a fused dx
-/// kernel holds N features, else split. Throws LN_ERROR_UNSUPPORTED when
-/// the kernels it needs are missing.
+/// kernel holds N features, else split. Throws LN_ERROR_INVALID_ARGUMENT
+/// for a dtype that is not an ln_dtype or M, N outside [1, INT32_MAX], and
+/// LN_ERROR_UNSUPPORTED when the kernels it needs are missing.
 BackwardPlan planBackward(ln_dtype dtype, int64_t M, int64_t N);
 
 /// The host API of ln.h, throwing RuntimeError.
