@@ -8,6 +8,7 @@
 #include "ln/Runtime/LayerNorm.h"
 #include "ln/Runtime/ln.h"
 
+#include <atomic>
 #include <new>
 #include <string>
 #include <utility>
@@ -53,10 +54,13 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
   });
 }
 
+/// ln_set_backward_algorithm's choice, for every thread.
+static std::atomic<ln_backward_algorithm> backwardAlgorithm{LN_BACKWARD_AUTO};
+
 size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
                                              int64_t N) {
   try {
-    return planBackward(dtype, M, N).workspaceBytes;
+    return getBackwardWorkspaceBytes(dtype, M, N);
   } catch (const RuntimeError &) { // a bad argument, or no kernel for it
     return 0;
   }
@@ -72,7 +76,21 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
   return guarded([&] {
     layerNormBackward(dtype, static_cast<CUstream>(stream), M, N, dy,
                       dy_row_stride, x, x_row_stride, weight, mean, rstd, dx,
-                      dx_row_stride, dw, db, workspace);
+                      dx_row_stride, dw, db, workspace,
+                      backwardAlgorithm.load(std::memory_order_relaxed));
+  });
+}
+
+ln_status ln_set_backward_algorithm(ln_backward_algorithm algorithm) {
+  return guarded([&] {
+    if (algorithm != LN_BACKWARD_AUTO &&
+        algorithm != LN_BACKWARD_PARTIAL_ROWS &&
+        algorithm != LN_BACKWARD_LOCKED)
+      fail(LN_ERROR_INVALID_ARGUMENT,
+           "backward algorithm " + std::to_string(int(algorithm)) +
+               " is not LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS or "
+               "LN_BACKWARD_LOCKED");
+    backwardAlgorithm.store(algorithm, std::memory_order_relaxed);
   });
 }
 

@@ -100,6 +100,16 @@ BackwardPlan ln::runtime::planFusedBackward(int64_t M, int64_t N,
   return plan;
 }
 
+BackwardPlan ln::runtime::planPersistentBackward(int64_t M, int64_t N) {
+  BackwardPlan plan;
+  plan.path = BackwardPath::Persistent;
+  plan.rowsPerProgram = 0;
+  plan.programs = std::min(M, kMaxPersistentPrograms);
+  plan.partialRows = plan.programs;
+  layOutPartials(plan, N);
+  return plan;
+}
+
 BackwardPlan ln::runtime::planSplitBackward(int64_t M, int64_t N,
                                             int64_t tileRows,
                                             int64_t tileColumns) {
@@ -157,18 +167,38 @@ const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
 
 } // namespace
 
-BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N) {
+BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
+                                       ln_backward_algorithm algorithm) {
   requireDType(dtype);
   requireShape(M, N);
+  if (algorithm != LN_BACKWARD_AUTO && algorithm != LN_BACKWARD_PARTIAL_ROWS &&
+      algorithm != LN_BACKWARD_LOCKED)
+    fail(LN_ERROR_INVALID_ARGUMENT, "backward algorithm " +
+                                        std::to_string(int(algorithm)) +
+                                        " is not an ln_backward_algorithm");
   // Both flavours of a kernel share their geometry.
-  if (const EmbeddedKernel *fused =
-          findKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
-                     /*allowLoop=*/false))
-    return planFusedBackward(M, N, fused->rowsPerProgram);
+  if (algorithm != LN_BACKWARD_LOCKED &&
+      findKernel(kPersistentBackwardDxKernel, dtype, N, /*aligned=*/false,
+                 /*allowLoop=*/false))
+    return planPersistentBackward(M, N);
+  if (algorithm != LN_BACKWARD_PARTIAL_ROWS)
+    if (const EmbeddedKernel *fused =
+            findKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
+                       /*allowLoop=*/false))
+      return planFusedBackward(M, N, fused->rowsPerProgram);
   const EmbeddedKernel &slabs =
       requireKernel(kSplitBackwardDwDbKernel, dtype, N, /*aligned=*/false,
                     /*allowLoop=*/true);
   return planSplitBackward(M, N, slabs.blockSizeM, slabs.blockSize);
+}
+
+size_t ln::runtime::getBackwardWorkspaceBytes(ln_dtype dtype, int64_t M,
+                                              int64_t N) {
+  size_t bytes = 0;
+  for (ln_backward_algorithm algorithm :
+       {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
+    bytes = std::max(bytes, planBackward(dtype, M, N, algorithm).workspaceBytes);
+  return bytes;
 }
 
 //===----------------------------------------------------------------------===//
@@ -261,9 +291,10 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
                                     int64_t xRowStride, const void *weight,
                                     const float *mean, const float *rstd,
                                     void *dx, int64_t dxRowStride, void *dw,
-                                    void *db, void *workspace) {
+                                    void *db, void *workspace,
+                                    ln_backward_algorithm algorithm) {
   // Validates dtype and shape first: they say more than any pointer check.
-  BackwardPlan plan = planBackward(dtype, M, N);
+  BackwardPlan plan = planBackward(dtype, M, N, algorithm);
   requireStride("dy_row_stride", dyRowStride, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);
@@ -287,13 +318,28 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
   Context context = Context::get();
   CUdeviceptr base =
       workspace ? reinterpret_cast<CUdeviceptr>(workspace)
-                : getOwnedWorkspace(context, stream, plan.workspaceBytes);
+                : getOwnedWorkspace(context, stream,
+                                    getBackwardWorkspaceBytes(dtype, M, N));
   void *partialDw = reinterpret_cast<void *>(base + plan.dwOffset);
   void *partialDb = reinterpret_cast<void *>(base + plan.dbOffset);
   int32_t m = int32_t(M), n = int32_t(N);
   int32_t partialRows = int32_t(plan.partialRows);
 
-  if (plan.path == BackwardPath::Fused) {
+  if (plan.path == BackwardPath::Persistent) {
+    const EmbeddedKernel &dxKernel = requireKernel(
+        kPersistentBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
+    // As many programs as the GPU holds at once: the fewer partial rows,
+    // the less the dw/db kernel reads.
+    int64_t programs =
+        std::min(plan.programs, context.getResidentPrograms(dxKernel));
+    partialRows = int32_t(programs);
+    void *arguments[] = {&dx,          &dy,          &partialDw, &partialDb,
+                         &x,           &weight,      &mean,      &rstd,
+                         &dxRowStride, &dyRowStride, &xRowStride, &m,
+                         &n};
+    context.launch(context.getFunction(dxKernel), {unsigned(programs), 1, 1},
+                   blockOf(dxKernel), arguments, stream);
+  } else if (plan.path == BackwardPath::Fused) {
     const EmbeddedKernel &dxKernel = requireKernel(
         kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
     // Locks and "first store" counters start at zero; the partial buffers

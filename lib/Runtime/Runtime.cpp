@@ -2,6 +2,7 @@
 
 #include "ln/Runtime/Runtime.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -25,6 +26,8 @@ struct ModuleCache {
   /// The embedded kernels' functions by context and table entry: what every
   /// LayerNorm launch looks up, without building a string.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, CUfunction> embedded;
+  /// getResidentPrograms() by context and table entry.
+  std::map<std::pair<CUcontext, const EmbeddedKernel *>, int64_t> resident;
 };
 
 ModuleCache &getModuleCache() {
@@ -133,6 +136,27 @@ CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {
   std::lock_guard<std::mutex> lock(cache.mutex);
   cache.embedded.emplace(std::make_pair(handle, &kernel), function);
   return function;
+}
+
+int64_t Context::getResidentPrograms(const EmbeddedKernel &kernel) const {
+  ModuleCache &cache = getModuleCache();
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto known = cache.resident.find({handle, &kernel});
+    if (known != cache.resident.end())
+      return known->second;
+  }
+  int perMultiprocessor = 0;
+  check(driver->cuOccupancyMaxActiveBlocksPerMultiprocessor(
+            &perMultiprocessor, getFunction(kernel), 32 * kernel.numWarps,
+            /*dynamicSMemSize=*/0),
+        "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+  int64_t programs =
+      std::max<int64_t>(1, int64_t(perMultiprocessor) *
+                               getMultiprocessorCount());
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  cache.resident.emplace(std::make_pair(handle, &kernel), programs);
+  return programs;
 }
 
 CUfunction Context::getFunctionOfText(const std::string &ptx,

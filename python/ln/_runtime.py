@@ -29,7 +29,7 @@ __all__ = [
     "LnCudaError", "LnUnsupported", "DType", "library_candidates", "library",
     "library_path", "last_error", "check", "init", "layer_norm_forward",
     "layer_norm_backward_workspace_size", "layer_norm_backward",
-    "launch_ptx",
+    "BackwardAlgorithm", "set_backward_algorithm", "launch_ptx",
 ]
 
 LIBRARY_NAME = "libln_runtime.so"
@@ -128,6 +128,7 @@ def _declare(lib: ctypes.CDLL, path: Path) -> None:
             c_ptr, c_ptr, c_ptr,  # weight mean rstd
             c_ptr, c_i64, c_ptr, c_ptr, c_ptr,  # dx dx_row_stride dw db workspace
         ]),
+        "ln_set_backward_algorithm": (c_int, [c_int]),
         "ln_launch_ptx": (c_int, [
             ctypes.c_char_p, ctypes.c_char_p,  # ptx entry
             c_dim3, c_dim3, ctypes.c_uint,  # grid block dynamic_shared_bytes
@@ -237,6 +238,19 @@ def layer_norm_backward(dtype: DType, stream: Optional[int], M: int, N: int,
     check(library().ln_layer_norm_backward(
         dtype, stream, M, N, dy, dy_row_stride, x, x_row_stride, weight, mean,
         rstd, dx, dx_row_stride, dw, db, workspace))
+
+
+class BackwardAlgorithm(enum.IntEnum):
+    """ln_backward_algorithm: how the backward pass sums dw and db."""
+    AUTO = 0
+    PARTIAL_ROWS = 1  # a persistent dx kernel, one partial row per program
+    LOCKED = 2  # the Triton tutorial's spin-locked partial rows
+
+
+def set_backward_algorithm(algorithm: BackwardAlgorithm) -> None:
+    """ln_set_backward_algorithm(): the algorithm of every later backward
+    pass in the process."""
+    check(library().ln_set_backward_algorithm(int(algorithm)))
 
 
 def launch_ptx(ptx: Union[str, bytes], entry: str,

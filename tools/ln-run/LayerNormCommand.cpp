@@ -316,7 +316,8 @@ LayerNormResult runBackward(const Context &context, const Problem &p,
                       devX.data(), p.stride, devW.data(),
                       static_cast<const float *>(devMean.data()),
                       static_cast<const float *>(devRstd.data()), devDx.data(),
-                      p.stride, devDw.data(), devDb.data(), workspaceArgument);
+                      p.stride, devDw.data(), devDb.data(), workspaceArgument,
+                      options.timing.backwardAlgorithm);
   };
 
   if (options.check) {

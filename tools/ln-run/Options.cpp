@@ -170,6 +170,17 @@ void addTimingFlags(FlagParser &parser, TimingOptions &timing) {
   parser.value("--reps", [&](const std::string &v) {
     timing.repetitions = int(parseInteger("--reps", v, 1, 100000));
   });
+  parser.value("--backward-algorithm", [&](const std::string &v) {
+    if (v == "auto")
+      timing.backwardAlgorithm = LN_BACKWARD_AUTO;
+    else if (v == "partial-rows")
+      timing.backwardAlgorithm = LN_BACKWARD_PARTIAL_ROWS;
+    else if (v == "locked")
+      timing.backwardAlgorithm = LN_BACKWARD_LOCKED;
+    else
+      throw UsageError("--backward-algorithm must be auto, partial-rows or "
+                       "locked, got '" + v + "'");
+  });
 }
 
 /// A number of rows or features.

@@ -33,6 +33,8 @@ enum class Mode { Forward, Backward };
 struct TimingOptions {
   int warmup = 25;
   int repetitions = 100;
+  /// How backward passes sum dw and db (--backward-algorithm).
+  ln_backward_algorithm backwardAlgorithm = LN_BACKWARD_AUTO;
 };
 
 /// One problem of `ln-run layernorm`.

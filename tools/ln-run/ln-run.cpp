@@ -40,6 +40,8 @@ ln-run layernorm
                            2*M*N*size, backward 3*M*N*size) and the share of
                            the GPU's measured device-to-device copy bandwidth
   --warmup N --reps N      timing runs (default 25 and 100)
+  --backward-algorithm A   auto, partial-rows (persistent, no locks) or
+                           locked (the tutorial's); default auto
   --seed S                 fix the random inputs (default: fresh each run)
   --runtime-workspace      backward: pass no workspace, so that the runtime
                            allocates (and keeps) its own
@@ -53,6 +55,7 @@ ln-run sweep
   --csv FILE --json FILE   also write the table
   --no-check               time only (default: check every point too)
   --warmup N --reps N      timing runs per point
+  --backward-algorithm A   auto, partial-rows or locked
 
 ln-run kernel FILE
   --name NAME              the kernel (the PTX .entry name)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 #include <string>
 #include <tuple>
@@ -43,6 +44,24 @@ TEST(LayerNormPlan, FewRowsUseFewBuffers) {
   EXPECT_EQ(plan.partialRows, 3);
 }
 
+TEST(LayerNormPlan, PersistentBackwardPartialRows) {
+  // One partial row per program, at most kMaxPersistentPrograms of them
+  // whatever the GPU, and no locks.
+  for (int64_t M : {1, 3, 1023, 1024, 1025, 65536}) {
+    BackwardPlan plan = planPersistentBackward(M, /*N=*/1000);
+    SCOPED_TRACE("M=" + std::to_string(M));
+    EXPECT_EQ(plan.path, BackwardPath::Persistent);
+    EXPECT_EQ(plan.programs, std::min<int64_t>(M, kMaxPersistentPrograms));
+    EXPECT_EQ(plan.partialRows, plan.programs);
+    EXPECT_EQ(plan.lockBytes, 0u);
+    EXPECT_EQ(plan.dwOffset, 0u);
+    EXPECT_EQ(plan.dbOffset % 256, 0u);
+    EXPECT_GE(plan.dbOffset, size_t(plan.partialRows) * 1000 * sizeof(float));
+    EXPECT_GE(plan.workspaceBytes - plan.dbOffset,
+              size_t(plan.partialRows) * 1000 * sizeof(float));
+  }
+}
+
 TEST(LayerNormPlan, SplitBackwardSlabs) {
   // 16384 columns of (16, 256) tiles: 64 column blocks, so 16 slabs make
   // the 1024 programs; 4096 rows give each slab 256 rows.
@@ -73,20 +92,42 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
   if (!embeddedKernels(count) || count == 0)
     GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
   for (ln_dtype dtype : {LN_F16, LN_BF16, LN_F32}) {
-    EXPECT_EQ(planBackward(dtype, 4096, 1).path, BackwardPath::Fused);
+    // Auto: persistent where its kernel holds the row, then locked, then
+    // split.
+    EXPECT_EQ(planBackward(dtype, 4096, 1).path, BackwardPath::Persistent);
+    EXPECT_EQ(planBackward(dtype, 4096, 4096).path, BackwardPath::Persistent);
+    EXPECT_EQ(planBackward(dtype, 4096, 4097).path, BackwardPath::Fused);
     EXPECT_EQ(planBackward(dtype, 4096, 8192).path, BackwardPath::Fused);
     EXPECT_EQ(planBackward(dtype, 4096, 8193).path, BackwardPath::Split);
     EXPECT_EQ(planBackward(dtype, 4096, 1 << 20).path, BackwardPath::Split);
+    // An algorithm is taken where its kernel holds the row.
+    EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_LOCKED).path,
+              BackwardPath::Fused);
+    EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_PARTIAL_ROWS).path,
+              BackwardPath::Persistent);
+    EXPECT_EQ(planBackward(dtype, 4096, 5000, LN_BACKWARD_PARTIAL_ROWS).path,
+              BackwardPath::Split);
+    // The workspace fits every algorithm's plan.
+    for (int64_t N : {1, 100, 4096, 5000, 8192, 20000}) {
+      size_t bytes = getBackwardWorkspaceBytes(dtype, 4096, N);
+      for (ln_backward_algorithm algorithm :
+           {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
+        EXPECT_GE(bytes, planBackward(dtype, 4096, N, algorithm).workspaceBytes)
+            << "N=" << N << " algorithm " << algorithm;
+    }
   }
 }
 
 TEST(LayerNormPlan, BackwardPlanRejectsBadArguments) {
-  for (auto [dtype, M, N] : {std::tuple<int, int64_t, int64_t>{7, 8, 8},
-                             {LN_F16, 0, 8},
-                             {LN_F16, 8, int64_t(INT32_MAX) + 1}}) {
+  for (auto [dtype, M, N, algorithm] :
+       {std::tuple<int, int64_t, int64_t, int>{7, 8, 8, 0},
+        {LN_F16, 0, 8, 0},
+        {LN_F16, 8, int64_t(INT32_MAX) + 1, 0},
+        {LN_F16, 8, 8, 3}}) {
     try {
-      planBackward(ln_dtype(dtype), M, N);
-      ADD_FAILURE() << "accepted dtype " << dtype << " M=" << M << " N=" << N;
+      planBackward(ln_dtype(dtype), M, N, ln_backward_algorithm(algorithm));
+      ADD_FAILURE() << "accepted dtype " << dtype << " M=" << M << " N=" << N
+                    << " algorithm " << algorithm;
     } catch (const RuntimeError &error) {
       EXPECT_EQ(error.getStatus(), LN_ERROR_INVALID_ARGUMENT) << error.what();
     }

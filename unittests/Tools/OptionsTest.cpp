@@ -28,6 +28,13 @@ TEST(Options, LayerNormDefaultsAndFlags) {
   EXPECT_TRUE(o.runtimeWorkspace);
   EXPECT_EQ(*o.rowStride, 128);
   EXPECT_EQ(o.timing.repetitions, 7);
+  EXPECT_EQ(o.timing.backwardAlgorithm, LN_BACKWARD_AUTO);
+  EXPECT_EQ(parseLayerNormOptions({"--backward-algorithm", "locked"})
+                .timing.backwardAlgorithm,
+            LN_BACKWARD_LOCKED);
+  EXPECT_EQ(parseSweepOptions({"--backward-algorithm=partial-rows"})
+                .timing.backwardAlgorithm,
+            LN_BACKWARD_PARTIAL_ROWS);
 }
 
 TEST(Options, LayerNormListsMakeAMatrix) {
@@ -66,6 +73,9 @@ TEST(Options, ErrorsNameTheFlag) {
   EXPECT_EQ(message({"--M", "4,,8"}), "--M: '' is not an integer");
   EXPECT_EQ(message({"--dtype", "f16,f8"}),
             "--dtype: unknown dtype 'f8' (expected f16, bf16 or f32)");
+  EXPECT_EQ(message({"--backward-algorithm", "spin"}),
+            "--backward-algorithm must be auto, partial-rows or locked, got "
+            "'spin'");
 }
 
 TEST(Options, SweepDefaultsToTheTutorialTable) {

@@ -21,6 +21,8 @@ namespace ln::runtime {
 
 constexpr const char *kForwardKernel = "layer_norm_fwd_fused";
 constexpr const char *kBackwardDxKernel = "layer_norm_bwd_dx_fused";
+constexpr const char *kPersistentBackwardDxKernel =
+    "layer_norm_bwd_dx_persistent";
 constexpr const char *kBackwardDwDbKernel = "layer_norm_bwd_dwdb";
 constexpr const char *kSplitBackwardDxKernel = "layer_norm_bwd_dx";
 constexpr const char *kSplitBackwardDwDbKernel = "layer_norm_bwd_dwdb_rows";
@@ -46,6 +48,10 @@ int64_t getTutorialGroupSize(int64_t N);
 
 /// How the backward pass sums dw and db into f32 partial rows, which the
 /// dw/db kernel then reduces:
+///  - Persistent: a persistent dx kernel, one program per CTA the GPU holds
+///    at once (at most `programs`), each summing the rows it computes in
+///    registers and storing them as its own partial row; no locks. Needs a
+///    persistent dx kernel whose block holds the row.
 ///  - Fused: the dx kernel sums `rowsPerProgram` rows per program in
 ///    registers and adds them to one of `partialRows` (GROUP_SIZE_M: the
 ///    tutorial's count, at most one per program) partial rows under a spin
@@ -53,7 +59,7 @@ int64_t getTutorialGroupSize(int64_t N);
 ///  - Split: a dx kernel computes dx alone, then the dw/db-rows kernel sums
 ///    `rowsPerSlab` rows per partial row, in `partialRows` slabs; no locks.
 ///    It reads x and dy twice, and serves any N.
-enum class BackwardPath { Fused, Split };
+enum class BackwardPath { Persistent, Fused, Split };
 
 /// The backward pass's launch geometry and workspace layout: the locks and
 /// "first store" counters (fused only) and the two partial buffers, each
@@ -70,17 +76,29 @@ struct BackwardPlan {
          workspaceBytes = 0;
 };
 BackwardPlan planFusedBackward(int64_t M, int64_t N, int64_t rowsPerProgram);
+/// At most kMaxPersistentPrograms programs (and partial rows): the
+/// workspace's size must not depend on the GPU, and the launch takes
+/// min(M, CTAs the GPU holds, this).
+BackwardPlan planPersistentBackward(int64_t M, int64_t N);
+constexpr int64_t kMaxPersistentPrograms = 1024;
 /// Slabs are whole (tileRows, tileColumns) tiles of the dw/db-rows kernel,
 /// enough of them for about kSplitBackwardPrograms programs.
 BackwardPlan planSplitBackward(int64_t M, int64_t N, int64_t tileRows,
                                int64_t tileColumns);
 constexpr int64_t kSplitBackwardPrograms = 1024;
 
-/// The plan for this shape with the embedded kernels: fused when a fused dx
-/// kernel holds N features, else split. Throws LN_ERROR_INVALID_ARGUMENT
-/// for a dtype that is not an ln_dtype or M, N outside [1, INT32_MAX], and
-/// LN_ERROR_UNSUPPORTED when the kernels it needs are missing.
-BackwardPlan planBackward(ln_dtype dtype, int64_t M, int64_t N);
+/// The plan for this shape with the embedded kernels and `algorithm`:
+/// LN_BACKWARD_PARTIAL_ROWS is persistent, LN_BACKWARD_LOCKED fused, where
+/// a kernel of that kind holds N features; LN_BACKWARD_AUTO takes the first
+/// of persistent, fused that does; every other case is split. Throws
+/// LN_ERROR_INVALID_ARGUMENT for a dtype or algorithm out of its enum or M,
+/// N outside [1, INT32_MAX], and LN_ERROR_UNSUPPORTED when the kernels it
+/// needs are missing.
+BackwardPlan planBackward(ln_dtype dtype, int64_t M, int64_t N,
+                          ln_backward_algorithm algorithm = LN_BACKWARD_AUTO);
+
+/// The bytes of workspace every algorithm's plan fits in.
+size_t getBackwardWorkspaceBytes(ln_dtype dtype, int64_t M, int64_t N);
 
 /// The host API of ln.h, throwing RuntimeError.
 void layerNormForward(ln_dtype dtype, CUstream stream, int64_t M, int64_t N,
@@ -92,7 +110,8 @@ void layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M, int64_t N,
                        int64_t xRowStride, const void *weight,
                        const float *mean, const float *rstd, void *dx,
                        int64_t dxRowStride, void *dw, void *db,
-                       void *workspace);
+                       void *workspace,
+                       ln_backward_algorithm algorithm = LN_BACKWARD_AUTO);
 
 } // namespace ln::runtime
 

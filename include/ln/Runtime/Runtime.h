@@ -54,6 +54,10 @@ public:
 
   std::string getDeviceName() const;
   int getMultiprocessorCount() const;
+  /// CTAs of `kernel` the whole device runs at once (multiprocessors times
+  /// the CTAs of its block size one multiprocessor holds), at least 1: the
+  /// grid of a persistent kernel. Computed once per context and kernel.
+  int64_t getResidentPrograms(const EmbeddedKernel &kernel) const;
 
   /// The function of an embedded kernel, its module loaded once per context.
   CUfunction getFunction(const EmbeddedKernel &kernel) const;

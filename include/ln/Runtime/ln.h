@@ -42,6 +42,20 @@ typedef enum ln_dtype {
   LN_F32 = 2,
 } ln_dtype;
 
+/* How the backward pass sums dw and db across rows (see
+ * ln_layer_norm_backward): */
+typedef enum ln_backward_algorithm {
+  /* The fastest this build has for the shape. */
+  LN_BACKWARD_AUTO = 0,
+  /* A persistent dx kernel: each program keeps the sums of its rows in
+   * registers and writes them as its own partial row; no locks, and a
+   * summation order that does not depend on timing. */
+  LN_BACKWARD_PARTIAL_ROWS = 1,
+  /* The Triton tutorial's: dx programs add their sums to GROUP_SIZE_M
+   * partial rows under spin locks. */
+  LN_BACKWARD_LOCKED = 2,
+} ln_backward_algorithm;
+
 /* The message of the last failure on this thread ("" if none). */
 const char *ln_last_error(void);
 
@@ -62,8 +76,9 @@ ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
                                 const void *bias, void *y, int64_t y_row_stride,
                                 float *mean, float *rstd);
 
-/* Bytes of scratch the backward pass needs for this shape (0 if M or N is
- * below 1 or above INT32_MAX, or dtype is not an ln_dtype). */
+/* Bytes of scratch the backward pass needs for this shape, whatever the
+ * algorithm (0 if M or N is below 1 or above INT32_MAX, or dtype is not an
+ * ln_dtype). */
 size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
                                              int64_t N);
 
@@ -72,14 +87,18 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  * ln_layer_norm_backward_workspace_size() bytes, 16-byte aligned; this call
  * initializes on `stream` what it needs initialized, so the workspace may be
  * reused by the next call on the same stream. dw and db are summed in two
- * float32 partial buffers, P x N each, which a last kernel reduces:
- *  - N <= 8192 (fused): the dx kernel adds each program's sums to one of P
- *    = GROUP_SIZE_M partial rows under a spin lock. Layout, each section
- *    256-byte aligned: [2P int32: locks, then "first store" counters]
- *    [P x N float32: partial dw] [P x N float32: partial db].
- *  - N > 8192 (split): dx alone, then a kernel sums slabs of rows into P
- *    partial rows, one writer each. Layout: [P x N float32: partial dw]
+ * float32 partial buffers, P x N each, which a last kernel reduces; the
+ * algorithm (ln_set_backward_algorithm) decides how, where N allows:
+ *  - N <= 4096, LN_BACKWARD_AUTO or LN_BACKWARD_PARTIAL_ROWS: a persistent
+ *    dx kernel of P programs (what the GPU holds at once, at most 1024),
+ *    each storing its own partial row. Layout: [P x N float32: partial dw]
  *    [P x N float32: partial db], 256-byte aligned.
+ *  - N <= 8192 otherwise (fused): the dx kernel adds each program's sums
+ *    to one of P = GROUP_SIZE_M partial rows under a spin lock. Layout,
+ *    each section 256-byte aligned: [2P int32: locks, then "first store"
+ *    counters] [P x N float32: partial dw] [P x N float32: partial db].
+ *  - N > 8192 (split): dx alone, then a kernel sums slabs of rows into P
+ *    partial rows, one writer each. Layout as the persistent one's.
  * With `workspace` NULL the runtime uses one it owns, allocated per context
  * and stream and grown on demand (growing synchronizes the stream first, so
  * pass a workspace of your own while capturing the stream in a CUDA graph). */
@@ -90,6 +109,11 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  const float *mean, const float *rstd,
                                  void *dx, int64_t dx_row_stride, void *dw,
                                  void *db, void *workspace);
+
+/* Sets the backward algorithm of every later ln_layer_norm_backward in the
+ * process (LN_BACKWARD_AUTO at start); LN_ERROR_INVALID_ARGUMENT for a value
+ * out of the enum. */
+ln_status ln_set_backward_algorithm(ln_backward_algorithm algorithm);
 
 /* ---------------------------------------------------------------------------
  * Any kernel: launches `entry` of the NUL-terminated PTX module `ptx` on
