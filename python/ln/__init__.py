@@ -3,10 +3,12 @@
     import ln
     y = ln.layer_norm(x, (x.shape[-1],), weight, bias, eps=1e-5)
     norm = ln.nn.LayerNorm(4096, device="cuda", dtype=torch.float16)
+    model, count = ln.nn.replace_layer_norms(model)
 
-`layer_norm` and `nn` need torch and load on first use, so `import ln` works
-without torch and without a GPU; so do `ln.init()` and `ln.library_path()`,
-which check the runtime library and the CUDA driver.
+`layer_norm`, `nn` and `ops` (the torch.ops.ln operators) need torch and
+load on first use, so `import ln` works without torch and without a GPU;
+so do `ln.init()` and `ln.library_path()`, which check the runtime library
+and the CUDA driver.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from ._runtime import (LnCudaError, LnError, LnInvalidArgument,
                        library_path)
 
 __all__ = [
-    "layer_norm", "nn", "init", "library_path", "LnError", "LnLibraryError",
-    "LnNoGpuError", "LnInvalidArgument", "LnCudaError", "LnUnsupported",
+    "layer_norm", "nn", "ops", "init", "library_path", "LnError",
+    "LnLibraryError", "LnNoGpuError", "LnInvalidArgument", "LnCudaError",
+    "LnUnsupported",
 ]
 
 
@@ -29,8 +32,8 @@ def __getattr__(name: str) -> Any:
     # module first, calling __getattr__ again.
     if name == "layer_norm":
         return importlib.import_module(".functional", __name__).layer_norm
-    if name == "nn":
-        return importlib.import_module(".nn", __name__)
+    if name in ("nn", "ops"):
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'ln' has no attribute {name!r}")
 
 

@@ -363,11 +363,6 @@ def test_module_matches_torch(elementwise_affine, bias):
                                    rtol=1e-4)
 
 
-def test_module_rejects_multidimensional_normalization():
-    with pytest.raises(ValueError, match="last dimension only"):
-        ln.nn.LayerNorm((8, 16))
-
-
 #===----------------------------------------------------------------------===#
 # Errors
 #===----------------------------------------------------------------------===#
@@ -383,23 +378,24 @@ def test_errors_name_the_problem():
         ln.layer_norm(x.cpu(), (8,), w.cpu(), w.cpu())
     with pytest.raises(TypeError, match="x is torch.float64"):
         ln.layer_norm(x.double(), (8,), w.double(), w.double())
-    with pytest.raises(ValueError, match=r"normalized_shape must be \(8,\)"):
-        ln.layer_norm(x, (4, 8), w, w)
-    with pytest.raises(ValueError, match=r"normalized_shape must be \(8,\)"):
+    with pytest.raises(ValueError, match=r"normalized_shape \[2, 8\] must "
+                                         r"equal the last dimensions of x"):
+        ln.layer_norm(x, (2, 8), w, w)
+    with pytest.raises(ValueError, match=r"normalized_shape \[7\] must"):
         ln.layer_norm(x, 7, w, w)
-    with pytest.raises(ValueError, match=r"weight must have shape \(8,\)"):
+    with pytest.raises(ValueError, match=r"weight must have shape \[8\]"):
         ln.layer_norm(x, (8,), torch.ones(7, device="cuda"), w)
-    with pytest.raises(ValueError, match=r"bias must have shape \(8,\)"):
+    with pytest.raises(ValueError, match=r"bias must have shape \[8\]"):
         ln.layer_norm(x, (8,), w, torch.ones(1, 8, device="cuda"))
     with pytest.raises(ValueError, match="weight is on cpu but x is on cuda"):
         ln.layer_norm(x, (8,), w.cpu(), w)
-    with pytest.raises(TypeError, match="bias is torch.float16 but x is "
-                                        "torch.float32"):
-        ln.layer_norm(x, (8,), w, w.half())
+    with pytest.raises(TypeError, match="bias must be a floating-point "
+                                        "tensor, got torch.int32"):
+        ln.layer_norm(x, (8,), w, w.int())
     with pytest.raises(ValueError, match="at least one dimension"):
         ln.layer_norm(torch.tensor(1.0, device="cuda"), ())
-    with pytest.raises(ln.LnInvalidArgument, match="eps must be positive"):
-        ln.layer_norm(x, (8,), w, w, eps=0.0)
+    with pytest.raises(ln.LnInvalidArgument, match="eps must be"):
+        ln.layer_norm(x, (8,), w, w, eps=-1.0)
 
 
 #===----------------------------------------------------------------------===#

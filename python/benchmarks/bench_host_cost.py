@@ -1,0 +1,104 @@
+"""Host cost per call of ln.layer_norm against torch's layer_norm.
+
+Tiny inputs (8 x 1024 float16 by default), whose kernels take a few
+microseconds, so that a loop of calls is bound by the host: each sample
+times --calls calls back to back and synchronizes once at the end; the
+median over --samples samples, divided by --calls, is the wall time per
+call. Measured for the forward pass alone (no autograd) and for forward +
+backward (x, weight and bias requiring grad), for torch.nn.functional
+.layer_norm, ln.layer_norm (eager path) and ln.layer_norm with every call
+through the dispatcher (torch.ops.ln, as torch.compile and export see it).
+Prints the times and each ln's ratio to torch.
+
+    PYTHONPATH=dist/python python3 python/benchmarks/bench_host_cost.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def per_call(step, calls: int, samples: int) -> float:
+    """Median seconds per call of `step` over `samples` loops."""
+    import torch
+
+    for _ in range(max(calls // 10, 10)):  # warm up: caches, lazy loads
+        step()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        for _ in range(calls):
+            step()
+        torch.cuda.synchronize()
+        times.append((time.perf_counter() - start) / calls)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--M", type=int, default=8)
+    parser.add_argument("--N", type=int, default=1024)
+    parser.add_argument("--dtype", default="float16",
+                        choices=("float16", "bfloat16", "float32"))
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--samples", type=int, default=15)
+    args = parser.parse_args()
+
+    import torch
+    import torch.nn.functional as F
+
+    if not torch.cuda.is_available():
+        print("bench_host_cost: needs a CUDA GPU", file=sys.stderr)
+        return 1
+    if importlib.util.find_spec("ln") is None:  # the source tree's
+        sys.path.append(str(Path(__file__).resolve().parents[1]))
+    import ln
+    import ln.functional
+
+    dtype = getattr(torch, args.dtype)
+    shape = (args.N,)
+    x = torch.randn(args.M, args.N, dtype=dtype, device="cuda")
+    weight = torch.rand(args.N, dtype=dtype, device="cuda")
+    bias = torch.rand(args.N, dtype=dtype, device="cuda")
+    x_grad, weight_grad, bias_grad = (t.clone().requires_grad_()
+                                      for t in (x, weight, bias))
+    dy = torch.randn_like(x)
+
+    def forward(function):
+        return lambda: function(x, shape, weight, bias, 1e-5)
+
+    def training(function):
+        def step():
+            y = function(x_grad, shape, weight_grad, bias_grad, 1e-5)
+            torch.autograd.backward(y, dy)
+        return step
+
+    print(f"host cost per call, {args.M} x {args.N} {args.dtype}, "
+          f"median of {args.samples} x {args.calls} calls")
+    print(f"{'pass':<18}{'torch us':>10}{'ln us':>10}{'ratio':>8}"
+          f"{'ln (dispatcher) us':>20}{'ratio':>8}")
+    for name, wrap in (("forward", forward), ("forward+backward", training)):
+        with torch.no_grad() if name == "forward" else torch.enable_grad():
+            torch_time = per_call(wrap(F.layer_norm), args.calls,
+                                  args.samples)
+            ln_time = per_call(wrap(ln.layer_norm), args.calls, args.samples)
+            ln.functional.eager_fast_path = False
+            try:
+                dispatcher_time = per_call(wrap(ln.layer_norm), args.calls,
+                                           args.samples)
+            finally:
+                ln.functional.eager_fast_path = True
+        print(f"{name:<18}{torch_time * 1e6:>10.2f}{ln_time * 1e6:>10.2f}"
+              f"{ln_time / torch_time:>7.2f}x{dispatcher_time * 1e6:>20.2f}"
+              f"{dispatcher_time / torch_time:>7.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""A pip install of the install tree's python/ folder finds its runtime
+library without environment variables, from any folder. Needs neither
+torch nor a GPU; needs the install tree (scripts/build.sh makes dist/)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+DIST_PYTHON = Path(__file__).resolve().parents[2] / "dist" / "python"
+
+
+def test_pip_installed_package_finds_its_runtime(tmp_path):
+    if not (DIST_PYTHON / "ln" / "lib" / "libln_runtime.so").is_file():
+        pytest.skip(f"no install tree with its runtime at {DIST_PYTHON} "
+                    f"(run scripts/build.sh)")
+    if subprocess.run([sys.executable, "-m", "pip", "--version"],
+                      capture_output=True).returncode != 0:
+        pytest.skip(f"{sys.executable} has no pip")
+    # A copy: pip builds in the source folder, which stays untouched.
+    source = tmp_path / "source"
+    shutil.copytree(DIST_PYTHON, source,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    target = tmp_path / "site"
+    # Offline, with the interpreter's own setuptools (as on a GPU machine
+    # without network access).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "--no-index", "--no-build-isolation", "--target", str(target),
+         str(source)], check=True, capture_output=True, timeout=300)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("LN_") and key != "PYTHONPATH"}
+    environment["PYTHONPATH"] = str(target)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import ln
+            print(ln.__file__)
+            print(ln.library_path())
+            try:
+                ln.init()
+                print("initialized")
+            except ln.LnNoGpuError:
+                print("no GPU")
+        """)], capture_output=True, text=True, cwd=elsewhere,
+        env=environment, timeout=60)
+    assert result.returncode == 0, result.stderr
+    package, library, status = result.stdout.split("\n")[:3]
+    assert Path(package).parent == target / "ln"
+    assert Path(library) == target / "ln" / "lib" / "libln_runtime.so"
+    assert status in ("initialized", "no GPU")
