@@ -5,8 +5,7 @@
 // statistics are kept in f32. When the row fits in one block (the runtime
 // picks BLOCK_SIZE >= N whenever N <= 8192) the tutorial's three steps
 // (mean, variance, then normalize and apply the affine transform) run on
-// the row loaded once, with W and B loaded alongside X so that all three
-// loads are in flight together. Wider rows are walked in BLOCK_SIZE chunks,
+// the row loaded once; W and B are loaded for the last step only. Wider rows are walked in BLOCK_SIZE chunks,
 // as in the tutorial: three times (mean, variance, output), or twice when
 // the last chunk is at most half full (shifted one-pass statistics, then
 // the output).
@@ -53,11 +52,7 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
   %fits = arith.cmpi sle, %N, %BLOCK : i32
   scf.if %fits {
     %mask = arith.cmpi slt, %arange, %N_block : tensor<?xi32>
-    %w_ptrs = blk.addptr %W_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
-    %b_ptrs = blk.addptr %B_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
     %x = blk.load %x_first_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
-    %w = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
-    %b = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
     %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
 
     // Compute the mean.
@@ -85,7 +80,13 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
     blk.store %mean_ptr, %mean : !blk.ptr<f32>
     blk.store %rstd_ptr, %rstd : !blk.ptr<f32>
 
-    // Normalize and apply the linear transformation.
+    // Normalize and apply the linear transformation. W and B, the same
+    // for every row and so in L2, are loaded only now: held through the
+    // reductions, their registers would cost a CTA per multiprocessor.
+    %w_ptrs = blk.addptr %W_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
+    %b_ptrs = blk.addptr %B_block, %arange : tensor<?x!ptrT>, tensor<?xi32>
+    %w = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
+    %b = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
     %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
     %w_f32 = blk.cast %w : tensor<?x!T> to tensor<?xf32>
     %b_f32 = blk.cast %b : tensor<?x!T> to tensor<?xf32>

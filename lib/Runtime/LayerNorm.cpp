@@ -270,8 +270,9 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
                                {"mean", mean},
                                {"rstd", rstd}})
     requirePointer(name, pointer);
-  if (!(eps > 0) || !std::isfinite(eps))
-    fail(LN_ERROR_INVALID_ARGUMENT, "eps must be positive and finite");
+  // eps = 0 is torch's to accept too: a constant row then gets rstd = inf.
+  if (!(eps >= 0) || !std::isfinite(eps))
+    fail(LN_ERROR_INVALID_ARGUMENT, "eps must be non-negative and finite");
 
   bool aligned =
       isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});

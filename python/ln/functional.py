@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 import torch
-from torch.autograd.function import FunctionCtx, once_differentiable
+from torch.autograd.function import FunctionCtx
 
 from . import ops
 
@@ -68,8 +68,12 @@ class LayerNormFunction(torch.autograd.Function):
         return y
 
     @staticmethod
-    @once_differentiable
     def backward(ctx: FunctionCtx, dy: torch.Tensor):
+        # A backward pass that builds a graph (create_graph=True) would get
+        # gradients without one: any second derivative through them would
+        # be silently lost. Refused as the operator's is.
+        if torch.is_grad_enabled():
+            raise RuntimeError(ops.DOUBLE_BACKWARD_REFUSED)
         rows, weight, bias, stats = ctx.saved_tensors
         M = stats.shape[0] // 2
         mean = stats.data_ptr()

@@ -360,13 +360,16 @@ def _backward(ctx, dy, _dmean, _drstd):
             db if need_db else None, None)
 
 
+DOUBLE_BACKWARD_REFUSED = (
+    "ln.layer_norm is differentiable once: its backward pass "
+    "(ln::layer_norm_bwd) has no derivative, so double backward (e.g. "
+    "torch.autograd.grad(..., create_graph=True) followed by another "
+    "backward through it) is not supported; use "
+    "torch.nn.functional.layer_norm there")
+
+
 def _refuse_double_backward(ctx, *grads):
-    raise RuntimeError(
-        "ln.layer_norm is differentiable once: its backward pass "
-        "(ln::layer_norm_bwd) has no derivative, so double backward (e.g. "
-        "torch.autograd.grad(..., create_graph=True) followed by another "
-        "backward through it) is not supported; use "
-        "torch.nn.functional.layer_norm there")
+    raise RuntimeError(DOUBLE_BACKWARD_REFUSED)
 
 
 layer_norm_fwd.register_autograd(_backward, setup_context=_setup_context)

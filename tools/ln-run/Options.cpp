@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -211,8 +212,8 @@ ln::run::parseLayerNormOptions(const std::vector<std::string> &args) {
   });
   parser.value("--eps", [&](const std::string &v) {
     double eps = parseReal("--eps", v);
-    if (!(eps > 0))
-      throw UsageError("--eps must be positive, got " + v);
+    if (!(eps >= 0) || !std::isfinite(eps))
+      throw UsageError("--eps must be non-negative and finite, got " + v);
     options.eps = float(eps);
   });
   parser.value("--seed", [&](const std::string &v) {

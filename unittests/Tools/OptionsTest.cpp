@@ -73,6 +73,9 @@ TEST(Options, ErrorsNameTheFlag) {
   EXPECT_EQ(message({"--M", "4,,8"}), "--M: '' is not an integer");
   EXPECT_EQ(message({"--dtype", "f16,f8"}),
             "--dtype: unknown dtype 'f8' (expected f16, bf16 or f32)");
+  EXPECT_EQ(message({"--eps", "-1e-5"}),
+            "--eps must be non-negative and finite, got -1e-5");
+  EXPECT_EQ(parseLayerNormOptions({"--eps", "0"}).eps, 0.0f);
   EXPECT_EQ(message({"--backward-algorithm", "spin"}),
             "--backward-algorithm must be auto, partial-rows or locked, got "
             "'spin'");

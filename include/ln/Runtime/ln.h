@@ -67,7 +67,8 @@ ln_status ln_init(void);
  * `*_row_stride` elements apart (columns are contiguous). All pointers are
  * device pointers in the current CUDA context (the device's primary context
  * is made current if none is). `stream` is a CUstream (NULL: the legacy
- * default stream). Mean and rstd are float32 vectors of M elements.
+ * default stream). Mean and rstd are float32 vectors of M elements; eps
+ * (added to the variance) must be finite and at least 0.
  * ------------------------------------------------------------------------ */
 
 ln_status ln_layer_norm_forward(ln_dtype dtype, void *stream, int64_t M,
