@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing ln needs on Debian 12; safe to run again.
 #   LLVM/MLIR 22 (Debian: llvm-22-dev libmlir-22-dev mlir-22-tools
-#   llvm-22-tools), CMake, Ninja, g++, GoogleTest, Python 3 with pytest.
+#   llvm-22-tools), CMake, Ninja, g++, GoogleTest, Python 3 with pytest
+#   and pip (the install test pip-installs the package offline).
 # CUDA's ptxas is not a Debian package: it is expected under
 # /usr/local/cuda/bin (the test suite assembles every PTX it produces).
 set -euo pipefail
 
 packages=(cmake ninja-build g++ git llvm-22-dev libmlir-22-dev mlir-22-tools
-          llvm-22-tools libgtest-dev python3 python3-pytest python3-numpy)
+          llvm-22-tools libgtest-dev python3 python3-pytest python3-numpy
+          python3-pip python3-setuptools)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
