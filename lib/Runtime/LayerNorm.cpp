@@ -63,6 +63,26 @@ const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
   return fitting ? fitting : allowLoop ? largest : nullptr;
 }
 
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+const EmbeddedKernel *ln::runtime::selectReductionKernel(
+    const EmbeddedKernel *table, size_t count, ln_dtype dtype, int64_t N,
+    bool aligned, int64_t minPrograms) {
+  const EmbeddedKernel *widest = nullptr, *narrowest = nullptr;
+  for (size_t i = 0; i < count; ++i) {
+    const EmbeddedKernel &kernel = table[i];
+    if (kernel.dtype != dtype || kernel.aligned != aligned ||
+        std::strcmp(kernel.entry, kBackwardDwDbKernel) != 0)
+      continue;
+    if (!narrowest || kernel.blockSize < narrowest->blockSize)
+      narrowest = &kernel;
+    if (ceilDiv(N, kernel.blockSize) >= minPrograms &&
+        (!widest || kernel.blockSize > widest->blockSize))
+      widest = &kernel;
+  }
+  return widest ? widest : narrowest;
+}
+
 int64_t ln::runtime::getTutorialGroupSize(int64_t N) {
   if (N <= 1024)
     return 256;
@@ -74,8 +94,6 @@ int64_t ln::runtime::getTutorialGroupSize(int64_t N) {
 }
 
 static size_t alignTo256(size_t bytes) { return (bytes + 255) / 256 * 256; }
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// Lays out the two f32 partial buffers of `plan.partialRows` x N after
 /// `plan.lockBytes` of locks.
@@ -313,10 +331,16 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
 
   bool aligned = isAlignedLaunch({dx, dy, x, weight},
                                  {N, dxRowStride, dyRowStride, xRowStride});
-  const EmbeddedKernel &dwdbKernel =
-      requireKernel(kBackwardDwDbKernel, dtype, /*columns=*/1,
-                    isAlignedLaunch({dw, db}, {N}), /*allowLoop=*/true);
   Context context = Context::get();
+  size_t tableSize = 0;
+  const EmbeddedKernel *table = embeddedKernels(tableSize);
+  const EmbeddedKernel *reduction = selectReductionKernel(
+      table, tableSize, dtype, N, isAlignedLaunch({dw, db}, {N}),
+      /*minPrograms=*/2 * context.getMultiprocessorCount());
+  if (!reduction) // Throws: this build embeds no dw/db kernel.
+    requireKernel(kBackwardDwDbKernel, dtype, N, /*aligned=*/false,
+                  /*allowLoop=*/true);
+  const EmbeddedKernel &dwdbKernel = *reduction;
   CUdeviceptr base =
       workspace ? reinterpret_cast<CUdeviceptr>(workspace)
                 : getOwnedWorkspace(context, stream,

@@ -81,11 +81,19 @@ std::string Context::getDeviceName() const {
 }
 
 int Context::getMultiprocessorCount() const {
+  // Asked on every backward launch: once per context.
+  static std::mutex mutex;
+  static std::map<CUcontext, int> counts;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto known = counts.find(handle);
+  if (known != counts.end())
+    return known->second;
   int count = 0;
   check(driver->cuDeviceGetAttribute(&count,
                                      CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
                                      currentDevice(*this)),
         "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
+  counts.emplace(handle, count);
   return count;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <iterator>
 #include <string>
 #include <tuple>
 
@@ -116,6 +117,31 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
             << "N=" << N << " algorithm " << algorithm;
     }
   }
+}
+
+TEST(LayerNormPlan, ReductionTileWidestWithEnoughPrograms) {
+  const EmbeddedKernel table[] = {
+      {kBackwardDwDbKernel, LN_F16, 16, 256, 4, 0, true, "16"},
+      {kBackwardDwDbKernel, LN_F16, 32, 128, 4, 0, true, "32"},
+      {kBackwardDwDbKernel, LN_F16, 128, 32, 4, 0, true, "128"},
+      {kBackwardDwDbKernel, LN_F16, 64, 64, 4, 0, false, "generic"},
+      {kBackwardDwDbKernel, LN_F32, 128, 32, 4, 0, true, "f32"},
+      {kForwardKernel, LN_F16, 256, 0, 4, 0, true, "forward"},
+  };
+  auto pick = [&](ln_dtype dtype, int64_t N, bool aligned,
+                  int64_t minPrograms) -> std::string {
+    const EmbeddedKernel *kernel = selectReductionKernel(
+        table, std::size(table), dtype, N, aligned, minPrograms);
+    return kernel ? kernel->ptx : "none";
+  };
+  // 264 programs (two per multiprocessor of 132).
+  EXPECT_EQ(pick(LN_F16, 1024, true, 264), "16");   // 64 programs at best
+  EXPECT_EQ(pick(LN_F16, 8192, true, 264), "16");   // 512; 32 would give 256
+  EXPECT_EQ(pick(LN_F16, 8448, true, 264), "32");   // 264 exactly
+  EXPECT_EQ(pick(LN_F16, 65536, true, 264), "128"); // 512
+  EXPECT_EQ(pick(LN_F16, 65536, false, 264), "generic");
+  EXPECT_EQ(pick(LN_F32, 7, true, 264), "f32");
+  EXPECT_EQ(pick(LN_BF16, 1024, true, 264), "none");
 }
 
 TEST(LayerNormPlan, BackwardPlanRejectsBadArguments) {

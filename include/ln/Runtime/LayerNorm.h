@@ -43,6 +43,14 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
                                    int64_t columns, bool aligned,
                                    bool allowLoop);
 
+/// The dw/db reduction kernel for `dtype` (aligned flavour if `aligned`)
+/// whose column block is the widest that still makes at least
+/// `minPrograms` programs over N columns, else the narrowest. Null if none.
+const EmbeddedKernel *selectReductionKernel(const EmbeddedKernel *table,
+                                            size_t count, ln_dtype dtype,
+                                            int64_t N, bool aligned,
+                                            int64_t minPrograms);
+
 /// The tutorial's number of partial dw/db buffers for N features.
 int64_t getTutorialGroupSize(int64_t N);
 
