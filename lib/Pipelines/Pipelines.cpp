@@ -3,6 +3,7 @@
 #include "ln/Pipelines/Pipelines.h"
 
 #include "ln/Conversion/Passes.h"
+#include "ln/Dialect/Blk/Transforms/Passes.h"
 
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -16,6 +17,8 @@ using namespace mlir;
 
 void ln::buildBlkToPTXPipeline(OpPassManager &pm,
                                const BlkToPTXOptions &options) {
+  if (options.fpContract)
+    pm.addPass(ln::blk::createBlkContractFloatOps());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(ln::createConvertBlkToGPU());

@@ -22,10 +22,16 @@ struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("LLVM optimization level"),
                             llvm::cl::init(3)};
+  Option<bool> fpContract{
+      *this, "fp-contract",
+      llvm::cl::desc("Fuse floating-point multiplies with adds (FMA): "
+                     "blk-contract-float-ops"),
+      llvm::cl::init(true)};
 };
 
 /// Specialized blk kernels -> gpu.binary holding PTX (`format=isa`):
-/// convert-blk-to-gpu, then upstream scf-to-cf, gpu-to-nvvm,
+/// blk-contract-float-ops (unless fp-contract=false), convert-blk-to-gpu,
+/// then upstream scf-to-cf, gpu-to-nvvm,
 /// nvvm-attach-target and gpu-module-to-binary.
 void buildBlkToPTXPipeline(mlir::OpPassManager &pm,
                            const BlkToPTXOptions &options);

@@ -36,4 +36,25 @@ def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def BlkContractFloatOps : Pass<"blk-contract-float-ops"> {
+  let summary = "Let floating-point multiplies fuse with adds (FMA)";
+  let description = [{
+    Marks every `arith.mulf`, `arith.addf` and `arith.subf` with the
+    `contract` fast-math flag, which lets LLVM fuse a multiply and the add or
+    subtraction of its product into one `fma.rn` (rounded once instead of
+    twice), as CUDA C++ and Triton do by default. Nothing else about the
+    arithmetic changes: no reassociation, no approximation, NaN and infinity
+    kept. `--blk-to-ptx` runs it unless `fp-contract=false`.
+
+    ```mlir
+    %p = arith.mulf %a, %b : tensor<128xf32>
+    %s = arith.addf %p, %c : tensor<128xf32>
+    // becomes
+    %p = arith.mulf %a, %b fastmath<contract> : tensor<128xf32>
+    %s = arith.addf %p, %c fastmath<contract> : tensor<128xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // LN_DIALECT_BLK_TRANSFORMS_PASSES_TD
