@@ -15,6 +15,7 @@ if not torch.cuda.is_available():
 import torch.nn.functional as F  # noqa: E402
 
 import ln  # noqa: E402
+from ln import _runtime  # noqa: E402
 
 DTYPES = [torch.float16, torch.bfloat16, torch.float32]
 EPS = 1e-5
@@ -153,6 +154,33 @@ SHAPES = [
 def test_matches_float64(shape, dtype):
     torch.manual_seed(sum(shape))
     check_against_float64(*make_inputs(shape, dtype))
+
+
+@pytest.fixture
+def backward_algorithm(request):
+    """Runs the test under request.param's backward algorithm, then puts
+    the process back on the default."""
+    _runtime.set_backward_algorithm(request.param)
+    yield request.param
+    _runtime.set_backward_algorithm(_runtime.BackwardAlgorithm.AUTO)
+
+
+@pytest.mark.parametrize("backward_algorithm",
+                         list(_runtime.BackwardAlgorithm), indirect=True,
+                         ids=lambda a: a.name.lower())
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("shape", [(3, 7), (1000, 1024), (5000, 64),
+                                   (300, 4096), (200, 5000)], ids=str)
+def test_backward_algorithms_match_float64(shape, dtype, backward_algorithm):
+    """Each way of summing dw and db (persistent partial rows up to 4096
+    features, the tutorial's locked rows up to 8192) against float64."""
+    torch.manual_seed(sum(shape))
+    check_against_float64(*make_inputs(shape, dtype))
+
+
+def test_backward_algorithm_out_of_the_enum_is_refused():
+    with pytest.raises(ln.LnInvalidArgument, match="backward algorithm 7"):
+        _runtime.set_backward_algorithm(7)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
