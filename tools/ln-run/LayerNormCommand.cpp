@@ -63,6 +63,20 @@ double ln::run::measureCopyBandwidth(const Context &context) {
   return 2.0 * kBytes / (milliseconds * 1e-3);
 }
 
+double ln::run::measureSameShapeCopy(const Context &context,
+                                     const TimingOptions &timing,
+                                     size_t bytes) {
+  size_t half = std::max<size_t>(bytes / 2, 1);
+  DeviceBuffer source(context, half), destination(context, half);
+  const DriverApi &driver = context.getDriver();
+  double milliseconds = timeMedian(context, timing, [&] {
+    context.check(driver.cuMemcpyDtoDAsync(destination.get(), source.get(),
+                                           half, nullptr),
+                  "cuMemcpyDtoDAsync");
+  });
+  return 2.0 * half / (milliseconds * 1e-3);
+}
+
 //===----------------------------------------------------------------------===//
 // Checking
 //===----------------------------------------------------------------------===//
@@ -424,15 +438,18 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
   std::printf("ln sweep: M=%lld dtype=%s on %s, copy bandwidth %.1f GB/s\n",
               (long long)options.M, getDTypeName(options.dtype),
               context.getDeviceName().c_str(), copy / 1e9);
+  // "sol": a device-to-device copy moving the pass's bytes, timed alike.
   std::printf("%8s", "N");
   for (Mode mode : options.modes)
-    std::printf("  %10s GB/s  %6s", modeName(mode), "% copy");
+    std::printf("  %10s GB/s  %8s  %6s", modeName(mode), "sol GB/s",
+                "of sol");
   std::printf("\n");
 
   struct Row {
     int64_t N;
     Mode mode;
     LayerNormResult result;
+    double solGigabytesPerSecond;
   };
   std::vector<Row> rows;
   bool allPassed = true;
@@ -449,14 +466,18 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
       LayerNormResult result =
           runLayerNorm(context, {mode, options.dtype, options.M, N}, settings);
       allPassed &= result.passed;
-      std::printf("  %15.1f  %5.1f%%%s", result.gigabytesPerSecond,
-                  100 * result.gigabytesPerSecond * 1e9 / copy,
+      size_t bytes = size_t(mode == Mode::Forward ? 2 : 3) * options.M * N *
+                     getElementSize(options.dtype);
+      double sol =
+          measureSameShapeCopy(context, options.timing, bytes) / 1e9;
+      std::printf("  %15.1f  %8.1f  %5.1f%%%s", result.gigabytesPerSecond,
+                  sol, 100 * result.gigabytesPerSecond / sol,
                   result.passed ? "" : " CHECK FAILED");
       std::fflush(stdout);
       if (!result.passed)
         std::fprintf(stderr, "\ncheck failed at %s N=%lld: %s\n",
                      modeName(mode), (long long)N, result.failure.c_str());
-      rows.push_back({N, mode, result});
+      rows.push_back({N, mode, result, sol});
     }
     std::printf("\n");
   }
@@ -464,12 +485,15 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
 
   if (!options.csvPath.empty()) {
     std::ofstream csv(options.csvPath);
-    csv << "N,mode,dtype,M,ms,gbps,fraction_of_copy,checked,passed\n";
+    csv << "N,mode,dtype,M,ms,gbps,fraction_of_copy,sol_gbps,fraction_of_sol,"
+           "checked,passed\n";
     for (const Row &row : rows)
       csv << row.N << ',' << modeName(row.mode) << ','
           << getDTypeName(options.dtype) << ',' << options.M << ','
           << row.result.milliseconds << ',' << row.result.gigabytesPerSecond
           << ',' << row.result.gigabytesPerSecond * 1e9 / copy << ','
+          << row.solGigabytesPerSecond << ','
+          << row.result.gigabytesPerSecond / row.solGigabytesPerSecond << ','
           << row.result.checked << ',' << row.result.passed << '\n';
     if (!csv)
       throw UsageError("--csv: cannot write " + options.csvPath);
@@ -485,6 +509,7 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
            << modeName(rows[i].mode)
            << "\", \"ms\": " << rows[i].result.milliseconds
            << ", \"gbps\": " << rows[i].result.gigabytesPerSecond
+           << ", \"sol_gbps\": " << rows[i].solGigabytesPerSecond
            << ", \"passed\": " << (rows[i].result.passed ? "true" : "false")
            << "}";
     json << "]}\n";

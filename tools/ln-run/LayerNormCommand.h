@@ -22,6 +22,12 @@ double timeMedian(const runtime::Context &context, const TimingOptions &timing,
 /// copy: the memory bandwidth a bandwidth-bound kernel can hope for.
 double measureCopyBandwidth(const runtime::Context &context);
 
+/// The speed of light of a pass that moves `bytes` (read + written): the
+/// bandwidth, in bytes per second, of a device-to-device copy of bytes / 2
+/// (read once, written once), timed as the passes are.
+double measureSameShapeCopy(const runtime::Context &context,
+                            const TimingOptions &timing, size_t bytes);
+
 struct LayerNormResult {
   bool checked = false, passed = true;
   std::string failure;     // the worst element, when the check failed

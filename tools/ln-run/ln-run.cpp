@@ -47,7 +47,9 @@ ln-run layernorm
                            allocates (and keeps) its own
   With neither --check nor --bench, --check is implied.
 
-ln-run sweep
+ln-run sweep               GB/s per N and pass, beside its speed of light
+                           (sol: a device-to-device copy moving the same
+                           bytes, timed alike) and the ratio of the two
   --dtype f16|bf16|f32     (f16)
   --M ROWS                 (4096)
   --N A,B,...              feature counts (default 1024 to 15872, step 512)
