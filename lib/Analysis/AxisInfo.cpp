@@ -144,18 +144,41 @@ AxisInfo combineConstancy(const AxisInfo &a, const AxisInfo &b) {
   return info;
 }
 
-/// An ordered comparison of a contiguous run starting at a multiple of
-/// d_a with a uniform value divisible by d_b is uniform over aligned chunks
-/// of gcd(c_a, d_a, d_b): no chunk can straddle the bound.
-AxisInfo compare(const AxisInfo &a, const AxisInfo &b, ArrayRef<int64_t> shape) {
+/// Whether `x pred n`, for x contiguous and n uniform, is a threshold test
+/// `x < n` or its negation `x >= n` (signed or not): on a group of G
+/// consecutive values starting at a multiple of G, with n a multiple of G,
+/// these are all true or all false. `x <= n` (that is, `x < n + 1`) and
+/// `x > n` are not: n itself may be the group's first value.
+bool isThresholdOnLeft(arith::CmpIPredicate predicate) {
+  using P = arith::CmpIPredicate;
+  return predicate == P::slt || predicate == P::sge || predicate == P::ult ||
+         predicate == P::uge;
+}
+
+/// The same with the uniform bound on the left: `n > x` is `x < n`, `n <=
+/// x` is `x >= n`.
+bool isThresholdOnRight(arith::CmpIPredicate predicate) {
+  using P = arith::CmpIPredicate;
+  return predicate == P::sgt || predicate == P::sle || predicate == P::ugt ||
+         predicate == P::ule;
+}
+
+/// A comparison is uniform where both operands are. Beyond that, a threshold
+/// test of a contiguous run starting at a multiple of d_a against a uniform
+/// value divisible by d_b is uniform over aligned chunks of gcd(c_a, d_a,
+/// d_b): no chunk can straddle the bound. Equality tests get nothing more
+/// (x == n holds on a single element of a run), and an i1 result's
+/// divisibility stays 1 (true is 1).
+AxisInfo compare(arith::CmpIPredicate predicate, const AxisInfo &a,
+                 const AxisInfo &b, ArrayRef<int64_t> shape) {
   AxisInfo info = AxisInfo::unknown(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     int64_t constancy = gcd(a.constancy[d], b.constancy[d]);
-    if (b.constancy[d] == shape[d])
+    if (b.constancy[d] == shape[d] && isThresholdOnLeft(predicate))
       constancy = std::max(
           constancy, gcd(gcd(a.contiguity[d], a.divisibility[d]),
                          b.divisibility[d]));
-    if (a.constancy[d] == shape[d])
+    if (a.constancy[d] == shape[d] && isThresholdOnRight(predicate))
       constancy = std::max(
           constancy, gcd(gcd(b.contiguity[d], b.divisibility[d]),
                          a.divisibility[d]));
@@ -269,10 +292,8 @@ void AxisInfoAnalysis::visit(Operation *op) {
                 arith::IndexCastOp>(
               [&](Operation *cast) { return info(cast->getOperand(0)); })
           .Case([&](arith::CmpIOp cmp) -> std::optional<AxisInfo> {
-            if (cmp.getPredicate() == arith::CmpIPredicate::eq ||
-                cmp.getPredicate() == arith::CmpIPredicate::ne)
-              return combineConstancy(info(cmp.getLhs()), info(cmp.getRhs()));
-            return compare(info(cmp.getLhs()), info(cmp.getRhs()), shape);
+            return compare(cmp.getPredicate(), info(cmp.getLhs()),
+                           info(cmp.getRhs()), shape);
           })
           .Case<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
               [&](Operation *logic) {

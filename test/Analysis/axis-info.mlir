@@ -147,6 +147,41 @@ func.func @compare(%n: i32 {blk.divisibility = 16 : i32}, %m: i32,
   // A run starting at a multiple of 16 against a bound that is one.
   // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [16]}}
   %mask = arith.cmpi slt, %cols, %ns : tensor<256xi32>
+  // x <= n is x < n + 1, and n + 1 is no multiple of 16: the run
+  // [n, n + 16) has n true and the rest false. Only x < n, x >= n and their
+  // mirror images n > x, n <= x are uniform over aligned chunks.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %le = arith.cmpi sle, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %gt = arith.cmpi sgt, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %ge = arith.cmpi sge, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %ule = arith.cmpi ule, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %ult = arith.cmpi ult, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %uge = arith.cmpi uge, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %ugt = arith.cmpi ugt, %r, %ns : tensor<256xi32>
+  // The bound on the left: n >= x is x <= n, n < x is x > n.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %nge = arith.cmpi sge, %ns, %r : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %nlt = arith.cmpi slt, %ns, %r : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %nle = arith.cmpi sle, %ns, %r : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [16]}}
+  %ugt_left = arith.cmpi ugt, %ns, %r : tensor<256xi32>
+  // Equality holds on one element of a run.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %eq = arith.cmpi eq, %r, %ns : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %ne = arith.cmpi ne, %ns, %r : tensor<256xi32>
+  // Equal uniform operands: the result is uniform, and true is 1 whatever
+  // the operands' divisibility.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [256]}}
+  %eq_uniform = arith.cmpi eq, %ns, %ns : tensor<256xi32>
   // Two uniform operands compare uniformly.
   // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [256]}}
   %u = arith.cmpi slt, %ns, %ms : tensor<256xi32>
