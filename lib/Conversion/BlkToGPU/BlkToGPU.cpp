@@ -28,14 +28,32 @@ namespace {
 
 constexpr StringLiteral kGPUModuleName = "ln_kernels";
 
+/// Warps of a CTA: 1024 threads at most.
+constexpr int64_t kMaxWarps = 32;
+/// Elements of one block a thread may hold. Every element is a value in
+/// registers: past a few hundred, kernels spill and compile slowly (a block
+/// of 2^20 elements on 4 warps took 17 s and 900 MB); the shipped kernels
+/// hold at most 32.
+constexpr int64_t kMaxElementsPerThread = 256;
+/// Static shared memory of a CTA (more needs a dynamic allocation and an
+/// opt-in at launch, which the kernels' ABI does not have).
+constexpr int64_t kMaxSharedBytes = 48 * 1024;
+
 /// Rejects, with an error at the culprit, kernels blk-specialize has not
 /// made lowerable.
 LogicalResult checkSpecialized(func::FuncOp kernel) {
-  if (!kernel->hasAttrOfType<IntegerAttr>("blk.num_warps"))
+  auto numWarps = kernel->getAttrOfType<IntegerAttr>("blk.num_warps");
+  if (!numWarps)
     return kernel.emitError("kernel '")
            << kernel.getName()
            << "' is not specialized (no blk.num_warps); run blk-specialize "
               "first";
+  // A CTA has at most 1024 threads; layouts split blocks over a power of
+  // two of warps.
+  int64_t warps = numWarps.getInt();
+  if (warps < 1 || warps > kMaxWarps || !llvm::isPowerOf2_64(warps))
+    return kernel.emitError("blk.num_warps must be a power of two from 1 to ")
+           << kMaxWarps << " (a CTA has at most 1024 threads), got " << warps;
   WalkResult result = kernel.walk([&](Operation *op) {
     if (auto constexprOp = dyn_cast<blk::ConstexprOp>(op)) {
       op->emitError("constexpr '")
@@ -58,6 +76,16 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
           })) {
         op->emitError("blocks must have static power-of-two shapes, got ")
             << type;
+        return false;
+      }
+      int64_t threads = 32 * warps;
+      if (tensor.getNumElements() / threads > kMaxElementsPerThread) {
+        op->emitError("block ")
+            << type << " gives each of the kernel's " << threads
+            << " threads " << tensor.getNumElements() / threads
+            << " elements, more than the " << kMaxElementsPerThread
+            << " a thread can hold in registers; use more warps or loop "
+               "over smaller blocks";
         return false;
       }
       return true;
@@ -97,10 +125,12 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
       auto ptr = cast<blk::PtrType>(
           getElementTypeOrSelf(op->getOperand(0).getType()));
       Type element = ptr.getPointeeType();
-      if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() < 16 ||
-          element.getIntOrFloatBitWidth() > 64) {
+      unsigned bits =
+          element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 0;
+      if (bits != 16 && bits != 32 && bits != 64) {
         op->emitError("global memory accesses of ")
-            << element << " are not supported (16- to 64-bit elements)";
+            << element
+            << " are not supported (elements of 16, 32 or 64 bits)";
         return WalkResult::interrupt();
       }
     }
@@ -194,6 +224,10 @@ struct ConvertBlkToGPUPass
                                    std::move(patterns))))
       return failure();
 
+    if (state.arenaBytes > kMaxSharedBytes)
+      return kernel.emitError("kernel needs ")
+             << state.arenaBytes << " bytes of shared memory, more than the "
+             << kMaxSharedBytes << " a CTA can have statically";
     if (state.arenaBytes == 0)
       arena.erase();
     else

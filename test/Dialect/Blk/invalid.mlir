@@ -657,3 +657,16 @@ func.func @atomic_xchg_bad_scope(%l: !blk.ptr<i32>, %a: i32) {
   %0 = blk.atomic_xchg release cluster %l, %a : !blk.ptr<i32>
   return
 }
+
+// -----
+
+// The combiner sees its two arguments only (it crashed the lowering).
+func.func @reduce_combiner_uses_outer_value(%x: tensor<32xf32>, %s: f32) -> f32 {
+  // expected-note @+1 {{required by region isolation constraints}}
+  %r = blk.reduce %x axis 0 : tensor<32xf32> -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    // expected-error @+1 {{'blk.yield' op using value defined outside the region}}
+    blk.yield %s : f32
+  }
+  return %r : f32
+}

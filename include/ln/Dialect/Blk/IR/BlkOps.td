@@ -265,14 +265,18 @@ def Blk_StoreOp : Blk_Op<"store", [
 // Reductions
 //===----------------------------------------------------------------------===//
 
-def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects]> {
+def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects,
+                                      IsolatedFromAbove]> {
   let summary = "Reduce a block along one axis with a combiner";
   let description = [{
     Triton's `tl.reduce` (and so `tl.sum`, `tl.max`): the combiner region
     takes two partial values and returns their combination; it must be
     associative and commutative, since the lowering combines in a tree
     within threads, across lanes and across warps. Reducing a 1-D block
-    gives a scalar, a 2-D block a 1-D block of the other axis.
+    gives a scalar, a 2-D block a 1-D block of the other axis. The combiner
+    is a function of its two arguments alone: it is isolated from above
+    (values of the enclosing kernel are not visible in it), since every
+    thread runs it at every step of the tree.
 
     ```mlir
     %sum = blk.reduce %x axis 0 : tensor<1024xf32> -> f32 {

@@ -1,0 +1,79 @@
+// RUN: ln-opt %s -split-input-file --convert-blk-to-gpu -verify-diagnostics
+
+// The limits of the lowering, each reported at the kernel or op that
+// exceeds it and naming the limit (each of these crashed ln-opt, or made a
+// kernel that could not launch or compile, before).
+
+// A CTA has at most 32 warps, in a power of two.
+// expected-error @+1 {{blk.num_warps must be a power of two from 1 to 32 (a CTA has at most 1024 threads), got 0}}
+func.func @no_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 0 : i32} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{blk.num_warps must be a power of two from 1 to 32 (a CTA has at most 1024 threads), got 33}}
+func.func @too_many_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 33 : i32} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{blk.num_warps must be a power of two from 1 to 32 (a CTA has at most 1024 threads), got 6}}
+func.func @odd_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 6 : i32} {
+  return
+}
+
+// -----
+
+// Elements whose width is not a power of two have no memory access.
+func.func @i24(%P: !blk.ptr<i24>) attributes {blk.num_warps = 1 : i32} {
+  %r = blk.range : tensor<32xi32>
+  %b = blk.splat %P : !blk.ptr<i24> -> tensor<32x!blk.ptr<i24>>
+  %p = blk.addptr %b, %r : tensor<32x!blk.ptr<i24>>, tensor<32xi32>
+  // expected-error @+1 {{global memory accesses of 'i24' are not supported (elements of 16, 32 or 64 bits)}}
+  %v = blk.load %p : tensor<32x!blk.ptr<i24>>
+  return
+}
+
+// -----
+
+func.func @i48(%P: !blk.ptr<i48>, %v: i48) attributes {blk.num_warps = 1 : i32} {
+  // expected-error @+1 {{global memory accesses of 'i48' are not supported (elements of 16, 32 or 64 bits)}}
+  blk.store %P, %v : !blk.ptr<i48>
+  return
+}
+
+// -----
+
+// 2^20 elements on 128 threads: 8192 values a thread (this took 17 s and
+// 900 MB to compile).
+func.func @huge_block(%P: !blk.ptr<f32>) attributes {blk.num_warps = 4 : i32} {
+  // expected-error @+1 {{block 'tensor<1048576xi32>' gives each of the kernel's 128 threads 8192 elements, more than the 256 a thread can hold in registers; use more warps or loop over smaller blocks}}
+  %r = blk.range : tensor<1048576xi32>
+  return
+}
+
+// -----
+
+// Broadcasting a 16384-element f32 row across a layout goes through 64 KB
+// of shared memory.
+// expected-error @+1 {{kernel needs 65536 bytes of shared memory, more than the 49152 a CTA can have statically}}
+func.func @shared_memory(%P: !blk.ptr<f32>) attributes {blk.num_warps = 32 : i32} {
+  %r = blk.range : tensor<16384xi32>
+  %x = arith.sitofp %r : tensor<16384xi32> to tensor<16384xf32>
+  %e = blk.expand_dims %x, 0 : tensor<16384xf32> -> tensor<1x16384xf32>
+  %b = blk.broadcast %e : tensor<1x16384xf32> -> tensor<2x16384xf32>
+  %s = blk.reduce %b axis 1 : tensor<2x16384xf32> -> tensor<2xf32> {
+  ^bb0(%a: f32, %c: f32):
+    %t = arith.addf %a, %c : f32
+    blk.yield %t : f32
+  }
+  %t = blk.reduce %s axis 0 : tensor<2xf32> -> f32 {
+  ^bb0(%a: f32, %c: f32):
+    %u = arith.addf %a, %c : f32
+    blk.yield %u : f32
+  }
+  blk.store %P, %t : !blk.ptr<f32>
+  return
+}
