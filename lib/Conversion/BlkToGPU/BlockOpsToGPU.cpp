@@ -33,8 +33,12 @@ std::optional<std::pair<unsigned, blk::RangeOp>> tracedRange(Value value) {
   unsigned dim = 0;
   Operation *op = value.getDefiningOp();
   while (op) {
+    // A one-element range is no range once broadcast (only a dimension of
+    // size 1 can be): its value repeats. isUniformBlock takes it.
     if (auto range = dyn_cast<blk::RangeOp>(op))
-      return std::make_pair(dim, range);
+      return range.getType().getNumElements() == 1
+                 ? std::nullopt
+                 : std::make_optional(std::make_pair(dim, range));
     if (auto expand = dyn_cast<blk::ExpandDimsOp>(op)) {
       dim = expand.getAxis() == 0 ? 1 : 0;
       op = expand.getSrc().getDefiningOp();
@@ -47,13 +51,15 @@ std::optional<std::pair<unsigned, blk::RangeOp>> tracedRange(Value value) {
   return std::nullopt;
 }
 
-/// Whether `value` is the same in every element: a splat, possibly through
-/// expand_dims and broadcast.
+/// Whether `value` is the same in every element: a splat or a one-element
+/// range, possibly through expand_dims and broadcast.
 bool isUniformBlock(Value value) {
   Operation *op = value.getDefiningOp();
   while (op) {
     if (isa<blk::SplatOp>(op))
       return true;
+    if (auto range = dyn_cast<blk::RangeOp>(op))
+      return range.getType().getNumElements() == 1;
     if (auto constant = dyn_cast<arith::ConstantOp>(op))
       return isa<SplatElementsAttr>(constant.getValue());
     if (!isa<blk::ExpandDimsOp, blk::BroadcastOp>(op))
