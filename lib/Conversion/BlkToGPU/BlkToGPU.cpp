@@ -178,14 +178,17 @@ struct ConvertBlkToGPUPass
 
     AxisInfoAnalysis axisInfo(module);
     gpu::GPUModuleOp gpuModule = getOrCreateGPUModule(module);
-    for (func::FuncOp kernel : kernels) {
+    // Every kernel joins the module before any shared-memory global is
+    // named, so that the globals' names avoid all the kernels' names.
+    for (func::FuncOp kernel : kernels)
       kernel->moveBefore(gpuModule.getBody(), gpuModule.getBody()->end());
-      if (failed(convertKernel(kernel, gpuModule, axisInfo)))
+    SymbolTable symbols(gpuModule);
+    for (func::FuncOp kernel : kernels)
+      if (failed(convertKernel(kernel, symbols, axisInfo)))
         return signalPassFailure();
-    }
   }
 
-  LogicalResult convertKernel(func::FuncOp kernel, gpu::GPUModuleOp gpuModule,
+  LogicalResult convertKernel(func::FuncOp kernel, SymbolTable &symbols,
                               const AxisInfoAnalysis &axisInfo) {
     MLIRContext *context = &getContext();
     int64_t numWarps =
@@ -193,13 +196,16 @@ struct ConvertBlkToGPUPass
     BlkTypeConverter converter(context, numWarps, vectorWidthFor(kernel));
 
     // The shared-memory arena, sized once the patterns have said how much
-    // they need.
+    // they need; named `<kernel>_shared`, or uniqued if a symbol (a user's
+    // kernel) has that name.
     OpBuilder builder(kernel);
     auto arena = LLVM::GlobalOp::create(
         builder, kernel.getLoc(),
         LLVM::LLVMArrayType::get(builder.getI8Type(), 1), /*isConstant=*/false,
         LLVM::Linkage::Internal, (kernel.getName() + "_shared").str(),
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+    arena->remove();
+    symbols.insert(arena, Block::iterator(kernel));
     LoweringState state(axisInfo, arena.getSymNameAttr());
 
     RewritePatternSet patterns(context);
