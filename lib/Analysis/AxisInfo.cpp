@@ -50,7 +50,11 @@ void AxisInfo::print(raw_ostream &os) const {
 int64_t ln::highestPowerOfTwoDivisor(int64_t value) {
   if (value == 0)
     return AxisInfo::kMaxDivisibility;
-  return std::min<int64_t>(value & -value, AxisInfo::kMaxDivisibility);
+  // In unsigned arithmetic: -INT64_MIN overflows, and INT64_MIN & itself
+  // is negative. Its divisor, 2^63, is capped like any other.
+  uint64_t bits = uint64_t(value);
+  return int64_t(std::min<uint64_t>(bits & (~bits + 1),
+                                    AxisInfo::kMaxDivisibility));
 }
 
 //===----------------------------------------------------------------------===//

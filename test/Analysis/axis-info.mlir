@@ -49,6 +49,12 @@ func.func @constants() {
   %c0 = arith.constant 0 : i64
   // expected-remark @+1 {{contiguity = [1], divisibility = [4], constancy = [64]}}
   %d = arith.constant dense<12> : tensor<64xi32>
+  // INT64_MIN is divisible by 2^63, capped like any power (it was claimed
+  // divisible by -2^63).
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1073741824], constancy = [1]}}
+  %min = arith.constant -9223372036854775808 : i64
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1073741824], constancy = [64]}}
+  %mins = arith.constant dense<-9223372036854775808> : tensor<64xi64>
   return
 }
 
