@@ -10,3 +10,10 @@ scripts/build.sh
 cmake --build build --target check-ln
 # Debian's python3 (where setup.sh installed pytest), whatever else is on PATH.
 LN_REQUIRE_RUNTIME=1 /usr/bin/python3 -m pytest -q python/tests
+# README's main command must succeed too. Without a GPU it compiles and shows
+# a kernel (seconds, the build being done); with one it runs the whole
+# benchmark sweep, which the GPU tests above already cover.
+if ! nvidia-smi -L >/dev/null 2>&1; then
+  scripts/demo.sh >/dev/null
+  echo "test: scripts/demo.sh exited 0"
+fi
