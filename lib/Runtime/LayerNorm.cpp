@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -233,9 +234,21 @@ void requireStride(const char *name, int64_t stride, int64_t N) {
              "): rows may not overlap");
 }
 
-void requirePointer(const char *name, const void *pointer) {
+/// Checked before launch: a misaligned element access kills the kernel with
+/// an error that leaves the whole CUDA context unusable.
+void requirePointer(const char *name, const void *pointer,
+                    size_t elementBytes, const char *elementName) {
   if (!pointer)
     fail(LN_ERROR_INVALID_ARGUMENT, std::string(name) + " is null");
+  uintptr_t address = reinterpret_cast<uintptr_t>(pointer);
+  if (address % elementBytes != 0) {
+    char hex[32];
+    std::snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)address);
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         std::string(name) + " (" + hex + ") is not aligned to its " +
+             std::to_string(elementBytes) + "-byte " + elementName +
+             " elements");
+  }
 }
 
 Dim3 blockOf(const EmbeddedKernel &kernel) {
@@ -281,13 +294,15 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
   requireShape(M, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("y_row_stride", yRowStride, N);
+  size_t elementBytes = getElementSize(dtype);
+  const char *elementName = getDTypeName(dtype);
   for (auto [name, pointer] : {std::pair<const char *, const void *>{"x", x},
                                {"weight", weight},
                                {"bias", bias},
-                               {"y", y},
-                               {"mean", mean},
-                               {"rstd", rstd}})
-    requirePointer(name, pointer);
+                               {"y", y}})
+    requirePointer(name, pointer, elementBytes, elementName);
+  requirePointer("mean", mean, sizeof(float), "f32");
+  requirePointer("rstd", rstd, sizeof(float), "f32");
   // eps = 0 is torch's to accept too: a constant row then gets rstd = inf.
   if (!(eps >= 0) || !std::isfinite(eps))
     fail(LN_ERROR_INVALID_ARGUMENT, "eps must be non-negative and finite");
@@ -317,15 +332,17 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
   requireStride("dy_row_stride", dyRowStride, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);
+  size_t elementBytes = getElementSize(dtype);
+  const char *elementName = getDTypeName(dtype);
   for (auto [name, pointer] : {std::pair<const char *, const void *>{"dy", dy},
                                {"x", x},
                                {"weight", weight},
-                               {"mean", mean},
-                               {"rstd", rstd},
                                {"dx", dx},
                                {"dw", dw},
                                {"db", db}})
-    requirePointer(name, pointer);
+    requirePointer(name, pointer, elementBytes, elementName);
+  requirePointer("mean", mean, sizeof(float), "f32");
+  requirePointer("rstd", rstd, sizeof(float), "f32");
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 

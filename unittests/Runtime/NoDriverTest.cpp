@@ -48,6 +48,41 @@ TEST(NoDriver, ValidCallsReportNoGpu) {
       LN_ERROR_NO_GPU);
 }
 
+TEST(NoDriver, MisalignedPointersAreRefusedBeforeAnyLaunch) {
+  if (!hasEmbeddedKernels())
+    GTEST_SKIP() << "built without the LayerNorm kernels";
+  alignas(16) static char memory[4096];
+  float *stats = reinterpret_cast<float *>(memory + 2048);
+  char *odd = memory + 1;
+  // Checked before the driver is asked for anything: the error is the
+  // caller's, not "no GPU", and it names the pointer.
+  EXPECT_EQ(ln_layer_norm_forward(LN_F16, nullptr, 2, 8, 1e-5f, memory, 8,
+                                  memory, memory, odd, 8, stats, stats),
+            LN_ERROR_INVALID_ARGUMENT);
+  std::string message = ln_last_error();
+  EXPECT_NE(message.find("y (0x"), std::string::npos) << message;
+  EXPECT_NE(message.find("is not aligned to its 2-byte f16 elements"),
+            std::string::npos)
+      << message;
+  // Two-byte aligned is enough for f16, not for f32 or the statistics.
+  EXPECT_EQ(ln_layer_norm_forward(LN_F32, nullptr, 2, 8, 1e-5f, memory + 2, 8,
+                                  memory, memory, memory, 8, stats, stats),
+            LN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(ln_last_error()).find("x (0x"), std::string::npos);
+  EXPECT_EQ(ln_layer_norm_forward(LN_F16, nullptr, 2, 8, 1e-5f, memory, 8,
+                                  memory, memory, memory, 8,
+                                  reinterpret_cast<float *>(memory + 2050),
+                                  stats),
+            LN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(ln_last_error()).find("4-byte f32 elements"),
+            std::string::npos);
+  EXPECT_EQ(ln_layer_norm_backward(LN_BF16, nullptr, 2, 8, memory, 8, memory,
+                                   8, memory, stats, stats, memory, 8, odd,
+                                   memory, memory),
+            LN_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(ln_last_error()).find("dw (0x"), std::string::npos);
+}
+
 TEST(NoDriver, WithoutKernelsLayerNormIsUnsupported) {
   if (hasEmbeddedKernels())
     GTEST_SKIP() << "built with the LayerNorm kernels";
