@@ -56,3 +56,29 @@ def test_pip_installed_package_finds_its_runtime(tmp_path):
     assert Path(package).parent == target / "ln"
     assert Path(library) == target / "ln" / "lib" / "libln_runtime.so"
     assert status in ("initialized", "no GPU")
+
+
+DIST_BIN = DIST_PYTHON.parent / "bin"
+KERNELS = Path(__file__).resolve().parents[2] / "kernels"
+
+
+def test_installed_compiler_runs_from_any_folder(tmp_path):
+    """dist/bin/ln-opt and ln-translate find the MLIR and LLVM libraries by
+    their run path, from a folder outside the build, without
+    LD_LIBRARY_PATH."""
+    if not (DIST_BIN / "ln-opt").is_file():
+        pytest.skip(f"no install tree at {DIST_BIN} (run scripts/build.sh)")
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "LD_LIBRARY_PATH"}
+    mlir = tmp_path / "fwd.mlir"
+    subprocess.run(
+        [str(DIST_BIN / "ln-opt"), str(KERNELS / "layer_norm_fwd_fused.mlir"),
+         "--blk-specialize=bind=BLOCK_SIZE=256,T=f32 num-warps=1",
+         "--blk-to-ptx", "-o", str(mlir)],
+        check=True, capture_output=True, cwd=tmp_path, env=environment,
+        timeout=120)
+    ptx = subprocess.run(
+        [str(DIST_BIN / "ln-translate"), "--ptx", str(mlir)], check=True,
+        capture_output=True, text=True, cwd=tmp_path, env=environment,
+        timeout=60).stdout
+    assert ".visible .entry layer_norm_fwd_fused(" in ptx
