@@ -9,6 +9,7 @@
 #include "ln/Runtime/ln.h"
 
 #include <atomic>
+#include <exception>
 #include <new>
 #include <string>
 #include <utility>
@@ -29,6 +30,14 @@ template <typename Body> ln_status guarded(Body body) {
     return error.getStatus();
   } catch (const std::bad_alloc &) {
     lastError = "out of host memory";
+    return LN_ERROR_CUDA;
+  } catch (const std::exception &error) {
+    // No C++ exception may cross the C boundary: whatever the runtime's
+    // dependencies throw becomes an error with its message.
+    lastError = std::string("internal error: ") + error.what();
+    return LN_ERROR_CUDA;
+  } catch (...) {
+    lastError = "internal error: an unknown exception";
     return LN_ERROR_CUDA;
   }
 }

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
+
+#include <unistd.h>
 
 using namespace ln::run;
 
@@ -189,6 +192,28 @@ int64_t parseCount(const std::string &flag, const std::string &text) {
   return parseInteger(flag, text, 1, INT32_MAX);
 }
 
+/// Refuses, naming the flags, a problem whose host buffers (inputs and
+/// outputs in their dtype, and a float64 reference or a float64 copy for
+/// the check: about 4 x 4 + 2 x 8 bytes an element at most) cannot fit in
+/// this machine's memory: allocating them would abort.
+void requireHostMemory(int64_t M, int64_t rowElements) {
+  static constexpr double kBytesPerElement = 4 * 4 + 2 * 8;
+  double needed = double(M) * double(rowElements) * kBytesPerElement;
+  double available = double(sysconf(_SC_PHYS_PAGES)) *
+                     double(sysconf(_SC_PAGESIZE));
+  if (available > 0 && needed > available) {
+    char text[256];
+    std::snprintf(text, sizeof(text),
+                  "--M %lld x --N %lld: %.3g elements need about %.3g GB of "
+                  "host memory for the inputs, outputs and float64 "
+                  "reference; this machine has %.3g GB",
+                  (long long)M, (long long)rowElements,
+                  double(M) * double(rowElements), needed / 1e9,
+                  available / 1e9);
+    throw UsageError(text);
+  }
+}
+
 } // namespace
 
 LayerNormOptions
@@ -230,6 +255,8 @@ ln::run::parseLayerNormOptions(const std::vector<std::string> &args) {
                      ") must be at least --N (" + std::to_string(widest) + ")");
   if (!options.check && !options.bench)
     options.check = true;
+  int64_t mostRows = *std::max_element(options.Ms.begin(), options.Ms.end());
+  requireHostMemory(mostRows, options.rowStride.value_or(widest));
   return options;
 }
 
@@ -256,6 +283,8 @@ SweepOptions ln::run::parseSweepOptions(const std::vector<std::string> &args) {
   if (options.Ns.empty())
     for (int64_t i = 2; i < 32; ++i)
       options.Ns.push_back(512 * i);
+  requireHostMemory(options.M,
+                    *std::max_element(options.Ns.begin(), options.Ns.end()));
   return options;
 }
 

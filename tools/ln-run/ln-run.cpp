@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,16 @@ int main(int argc, char **argv) {
                      "' (expected layernorm, sweep or kernel)");
   } catch (const UsageError &error) {
     std::fprintf(stderr, "ln-run: %s\n", error.what());
+    return kExitBadArguments;
+  } catch (const std::bad_alloc &) {
+    // The options' size checks should come first; this is the backstop.
+    std::fprintf(stderr, "ln-run: out of host memory; ask for fewer rows or "
+                         "features (--M, --N)\n");
+    return kExitBadArguments;
+  } catch (const std::length_error &error) {
+    std::fprintf(stderr, "ln-run: a buffer is too large (%s); ask for fewer "
+                         "rows or features (--M, --N)\n",
+                 error.what());
     return kExitBadArguments;
   } catch (const ln::runtime::RuntimeError &error) {
     std::fprintf(stderr, "ln-run: %s\n", error.what());

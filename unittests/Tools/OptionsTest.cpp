@@ -73,6 +73,12 @@ TEST(Options, ErrorsNameTheFlag) {
   EXPECT_EQ(message({"--M", "4,,8"}), "--M: '' is not an integer");
   EXPECT_EQ(message({"--dtype", "f16,f8"}),
             "--dtype: unknown dtype 'f8' (expected f16, bf16 or f32)");
+  // Sizes the host cannot hold are refused before anything is allocated
+  // (this aborted with std::bad_alloc).
+  std::string huge = message({"--M", "2147483647", "--N", "2147483647"});
+  EXPECT_EQ(huge.rfind("--M 2147483647 x --N 2147483647: ", 0), 0u) << huge;
+  EXPECT_NE(huge.find("GB of host memory"), std::string::npos) << huge;
+  EXPECT_EQ(message({"--M", "2", "--N", "1000000,7"}), "accepted");
   EXPECT_EQ(message({"--eps", "-1e-5"}),
             "--eps must be non-negative and finite, got -1e-5");
   EXPECT_EQ(parseLayerNormOptions({"--eps", "0"}).eps, 0.0f);
