@@ -15,7 +15,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +130,17 @@ struct Buffer {
     return type == "f16" ? halfToFloat(bits) : bfloat16ToFloat(bits);
   }
 
+  /// An integer element, i32 (in range: the options checked) or i64.
+  void setInteger(int64_t i, int64_t value) {
+    uint8_t *p = bytes.data() + i * typeBytes(type);
+    if (type == "i32") {
+      int32_t v = int32_t(value);
+      std::memcpy(p, &v, 4);
+    } else {
+      std::memcpy(p, &value, 8);
+    }
+  }
+
   void set(int64_t i, double value) {
     uint8_t *p = bytes.data() + i * typeBytes(type);
     if (type == "i32") {
@@ -165,6 +178,58 @@ void fill(Buffer &buffer, const std::string &how, std::mt19937_64 &rng) {
                                    : constant);
 }
 
+/// The sizes in bytes of the parameters of `.entry name` in `ptx`, or none
+/// if it has no such entry.
+std::optional<std::vector<int64_t>> entryParameterBytes(const std::string &ptx,
+                                                        const std::string &name) {
+  // PTX names may hold `$` and `%`, which regular expressions reserve.
+  std::string escaped = std::regex_replace(
+      name, std::regex(R"([.^$|()\[\]{}*+?\\%])"), R"(\$&)");
+  std::regex entry("\\.entry\\s+" + escaped + "\\s*\\(([^)]*)\\)");
+  std::smatch match;
+  if (!std::regex_search(ptx, match, entry))
+    return std::nullopt;
+  std::vector<int64_t> sizes;
+  std::string list = match[1];
+  std::regex parameter(
+      "\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.([a-z]+)(\\d+)[^,\\[]*(?:\\[(\\d+)\\])?");
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), parameter);
+       it != std::sregex_iterator(); ++it) {
+    int64_t bits = std::stoll((*it)[2]);
+    int64_t elements = (*it)[3].matched ? std::stoll((*it)[3]) : 1;
+    sizes.push_back(bits / 8 * elements);
+  }
+  return sizes;
+}
+
+/// Each --arg must match the kernel's parameter in size (a buffer is a
+/// 64-bit pointer), and there must be one per parameter: cuLaunchKernel
+/// would read past the arguments given, or pass a truncated value.
+void requireMatchingParameters(const std::string &ptx,
+                               const KernelOptions &options) {
+  std::optional<std::vector<int64_t>> parameters =
+      entryParameterBytes(ptx, options.name);
+  if (!parameters)
+    throw UsageError("--name: the PTX has no kernel (.entry) named '" +
+                     options.name + "'");
+  if (parameters->size() != options.arguments.size())
+    throw UsageError("kernel '" + options.name + "' takes " +
+                     std::to_string(parameters->size()) + " parameters, " +
+                     std::to_string(options.arguments.size()) +
+                     " --arg given");
+  for (size_t i = 0; i < parameters->size(); ++i) {
+    const KernelArgument &argument = options.arguments[i];
+    int64_t bytes = argument.isBuffer ? 8 : typeBytes(argument.type);
+    if (bytes != (*parameters)[i])
+      throw UsageError(
+          "--arg #" + std::to_string(i + 1) + " (" + argument.type +
+          (argument.isBuffer ? "*, a pointer" : "") + ", " +
+          std::to_string(bytes) + " bytes) does not match parameter #" +
+          std::to_string(i + 1) + " of '" + options.name + "' (" +
+          std::to_string((*parameters)[i]) + " bytes)");
+  }
+}
+
 } // namespace
 
 int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
@@ -174,6 +239,8 @@ int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
                 options.file.compare(options.file.size() - 5, 5, ".mlir") == 0;
   std::string ptx =
       isMLIR ? compileMLIR(options, argv0) : readFile(options.file);
+
+  requireMatchingParameters(ptx, options);
 
   Context context = Context::get();
   CUfunction function = context.getFunctionOfText(ptx, options.name.c_str());
@@ -196,9 +263,10 @@ int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
     }
     Buffer scalar{argument.type, 1,
                   std::vector<uint8_t>(typeBytes(argument.type))};
-    scalar.set(0, argument.type[0] == 'i'
-                      ? double(std::stoll(argument.value))
-                      : std::strtod(argument.value.c_str(), nullptr));
+    if (argument.type[0] == 'i') // exactly, not through a double
+      scalar.setInteger(0, std::stoll(argument.value));
+    else
+      scalar.set(0, std::strtod(argument.value.c_str(), nullptr));
     scalars.push_back(std::move(scalar.bytes));
   }
   // Argument pointers, in order, once the storage no longer moves.

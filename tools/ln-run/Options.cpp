@@ -91,10 +91,22 @@ KernelArgument ln::run::parseKernelArgument(const std::string &text) {
       throw UsageError(flag + " '" + text +
                        "': a scalar needs a value, as "
                        "in i32=4096");
-    if (argument.type == "i32" || argument.type == "i64")
-      parseInteger(flag, tail, INT64_MIN, INT64_MAX);
-    else
-      parseReal(flag, tail);
+    // Values out of the parameter's range are refused, not wrapped.
+    std::string what = flag + " '" + text + "'";
+    if (argument.type == "i32") {
+      parseInteger(what, tail, INT32_MIN, INT32_MAX);
+    } else if (argument.type == "i64") {
+      parseInteger(what, tail, INT64_MIN, INT64_MAX);
+    } else {
+      double value = parseReal(what, tail);
+      double largest = argument.type == "f16"    ? 65504.0
+                       : argument.type == "bf16" ? 3.3895313892515355e38
+                       : argument.type == "f32"  ? 3.4028234663852886e38
+                                                 : HUGE_VAL;
+      if (std::isfinite(value) && std::fabs(value) > largest)
+        throw UsageError(what + ": " + tail + " is out of the range of " +
+                         argument.type);
+    }
     argument.value = tail;
     return argument;
   }
