@@ -90,6 +90,10 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
   });
 }
 
+ln_status ln_release_workspaces(void) {
+  return guarded([] { releaseOwnedWorkspaces(); });
+}
+
 ln_status ln_set_backward_algorithm(ln_backward_algorithm algorithm) {
   return guarded([&] {
     if (algorithm != LN_BACKWARD_AUTO &&

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 
 using namespace ln::runtime;
@@ -255,34 +256,77 @@ Dim3 blockOf(const EmbeddedKernel &kernel) {
   return {unsigned(32 * kernel.numWarps), 1, 1};
 }
 
-/// The backward workspace the runtime owns for callers that pass none: one
+/// The backward workspaces the runtime owns for callers that pass none: one
 /// per context and stream, so that work on different streams never shares
 /// one, grown on demand and kept for the next call.
-CUdeviceptr getOwnedWorkspace(const Context &context, CUstream stream,
-                              size_t bytes) {
+class OwnedWorkspaces {
+public:
+  static OwnedWorkspaces &get() {
+    static OwnedWorkspaces workspaces;
+    return workspaces;
+  }
+
+  /// A workspace of at least `bytes` for `stream`, and the lock that keeps
+  /// it from being freed or grown by another call: hold it until the work
+  /// using the workspace is enqueued. Growing waits for the stream, so no
+  /// enqueued work still uses the memory it frees.
+  std::pair<CUdeviceptr, std::unique_lock<std::mutex>>
+  lease(const Context &context, CUstream stream, size_t bytes) {
+    const DriverApi &driver = context.getDriver();
+    // A graph captured now would keep the pointer past any later growth or
+    // release, which free it.
+    CUstreamCaptureStatus capture = CU_STREAM_CAPTURE_STATUS_NONE;
+    context.check(driver.cuStreamIsCapturing(stream, &capture),
+                  "cuStreamIsCapturing");
+    if (capture != CU_STREAM_CAPTURE_STATUS_NONE)
+      fail(LN_ERROR_INVALID_ARGUMENT,
+           "workspace is NULL while the stream is captured into a CUDA "
+           "graph: pass a workspace of your own "
+           "(ln_layer_norm_backward_workspace_size bytes) that lives as long "
+           "as the graph");
+    std::unique_lock<std::mutex> lock(mutex);
+    Workspace &workspace = workspaces[{context.getHandle(), stream}];
+    if (workspace.bytes < bytes) {
+      if (workspace.pointer) {
+        context.check(driver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+        context.check(driver.cuMemFree(workspace.pointer), "cuMemFree");
+        workspace = {};
+      }
+      context.check(driver.cuMemAlloc(&workspace.pointer, bytes), "cuMemAlloc");
+      workspace.bytes = bytes;
+    }
+    return {workspace.pointer, std::move(lock)};
+  }
+
+  /// Frees the current context's workspaces once its work is done.
+  void release(const Context &context) {
+    std::lock_guard<std::mutex> lock(mutex);
+    const DriverApi &driver = context.getDriver();
+    context.check(driver.cuCtxSynchronize(), "cuCtxSynchronize");
+    for (auto it = workspaces.begin(); it != workspaces.end();) {
+      if (it->first.first != context.getHandle()) {
+        ++it;
+        continue;
+      }
+      context.check(driver.cuMemFree(it->second.pointer), "cuMemFree");
+      it = workspaces.erase(it);
+    }
+  }
+
+private:
   struct Workspace {
     CUdeviceptr pointer = 0;
     size_t bytes = 0;
   };
-  static std::mutex mutex;
-  static std::map<std::pair<CUcontext, CUstream>, Workspace> workspaces;
-  std::lock_guard<std::mutex> lock(mutex);
-  Workspace &workspace = workspaces[{context.getHandle(), stream}];
-  if (workspace.bytes >= bytes)
-    return workspace.pointer;
-  const DriverApi &driver = context.getDriver();
-  if (workspace.pointer) {
-    // Work already enqueued on the stream may still use the smaller one.
-    context.check(driver.cuStreamSynchronize(stream), "cuStreamSynchronize");
-    context.check(driver.cuMemFree(workspace.pointer), "cuMemFree");
-    workspace = {};
-  }
-  context.check(driver.cuMemAlloc(&workspace.pointer, bytes), "cuMemAlloc");
-  workspace.bytes = bytes;
-  return workspace.pointer;
-}
+  std::mutex mutex;
+  std::map<std::pair<CUcontext, CUstream>, Workspace> workspaces;
+};
 
 } // namespace
+
+void ln::runtime::releaseOwnedWorkspaces() {
+  OwnedWorkspaces::get().release(Context::get());
+}
 
 void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
                                    int64_t N, float eps, const void *x,
@@ -358,10 +402,13 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
     requireKernel(kBackwardDwDbKernel, dtype, N, /*aligned=*/false,
                   /*allowLoop=*/true);
   const EmbeddedKernel &dwdbKernel = *reduction;
-  CUdeviceptr base =
-      workspace ? reinterpret_cast<CUdeviceptr>(workspace)
-                : getOwnedWorkspace(context, stream,
-                                    getBackwardWorkspaceBytes(dtype, M, N));
+  // An owned workspace stays leased (locked) until every launch below is
+  // enqueued.
+  std::unique_lock<std::mutex> workspaceLease;
+  CUdeviceptr base = reinterpret_cast<CUdeviceptr>(workspace);
+  if (!workspace)
+    std::tie(base, workspaceLease) = OwnedWorkspaces::get().lease(
+        context, stream, getBackwardWorkspaceBytes(dtype, M, N));
   void *partialDw = reinterpret_cast<void *>(base + plan.dwOffset);
   void *partialDb = reinterpret_cast<void *>(base + plan.dbOffset);
   int32_t m = int32_t(M), n = int32_t(N);

@@ -29,7 +29,8 @@ __all__ = [
     "LnCudaError", "LnUnsupported", "DType", "library_candidates", "library",
     "library_path", "last_error", "check", "init", "layer_norm_forward",
     "layer_norm_backward_workspace_size", "layer_norm_backward",
-    "BackwardAlgorithm", "set_backward_algorithm", "launch_ptx",
+    "BackwardAlgorithm", "set_backward_algorithm", "release_workspaces",
+    "launch_ptx",
 ]
 
 LIBRARY_NAME = "libln_runtime.so"
@@ -129,6 +130,7 @@ def _declare(lib: ctypes.CDLL, path: Path) -> None:
             c_ptr, c_i64, c_ptr, c_ptr, c_ptr,  # dx dx_row_stride dw db workspace
         ]),
         "ln_set_backward_algorithm": (c_int, [c_int]),
+        "ln_release_workspaces": (c_int, []),
         "ln_launch_ptx": (c_int, [
             ctypes.c_char_p, ctypes.c_char_p,  # ptx entry
             c_dim3, c_dim3, ctypes.c_uint,  # grid block dynamic_shared_bytes
@@ -233,8 +235,8 @@ def layer_norm_backward(dtype: DType, stream: Optional[int], M: int, N: int,
                         workspace: Optional[int]) -> None:
     """ln_layer_norm_backward(): dx, dw and db from dy and the forward's
     mean and rstd. `workspace` holds layer_norm_backward_workspace_size()
-    bytes, 16-byte aligned (None: the runtime's own, which is not safe to
-    grow while the stream is captured into a CUDA graph)."""
+    bytes, 16-byte aligned (None: the runtime's own, refused while the
+    stream is captured into a CUDA graph)."""
     check(library().ln_layer_norm_backward(
         dtype, stream, M, N, dy, dy_row_stride, x, x_row_stride, weight, mean,
         rstd, dx, dx_row_stride, dw, db, workspace))
@@ -251,6 +253,12 @@ def set_backward_algorithm(algorithm: BackwardAlgorithm) -> None:
     """ln_set_backward_algorithm(): the algorithm of every later backward
     pass in the process."""
     check(library().ln_set_backward_algorithm(int(algorithm)))
+
+
+def release_workspaces() -> None:
+    """ln_release_workspaces(): frees the workspaces the runtime allocated
+    in the current context for backward passes given none."""
+    check(library().ln_release_workspaces())
 
 
 def launch_ptx(ptx: Union[str, bytes], entry: str,

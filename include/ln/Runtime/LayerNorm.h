@@ -109,6 +109,7 @@ BackwardPlan planBackward(ln_dtype dtype, int64_t M, int64_t N,
 size_t getBackwardWorkspaceBytes(ln_dtype dtype, int64_t M, int64_t N);
 
 /// The host API of ln.h, throwing RuntimeError.
+void releaseOwnedWorkspaces();
 void layerNormForward(ln_dtype dtype, CUstream stream, int64_t M, int64_t N,
                       float eps, const void *x, int64_t xRowStride,
                       const void *weight, const void *bias, void *y,

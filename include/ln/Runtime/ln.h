@@ -101,8 +101,10 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  *  - N > 8192 (split): dx alone, then a kernel sums slabs of rows into P
  *    partial rows, one writer each. Layout as the persistent one's.
  * With `workspace` NULL the runtime uses one it owns, allocated per context
- * and stream and grown on demand (growing synchronizes the stream first, so
- * pass a workspace of your own while capturing the stream in a CUDA graph). */
+ * and stream, grown on demand (growing waits for the stream first) and kept
+ * until ln_release_workspaces(); calls from several threads may share it.
+ * While the stream is captured into a CUDA graph a NULL workspace is refused
+ * (LN_ERROR_INVALID_ARGUMENT): the graph would outlive the memory. */
 ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  int64_t N, const void *dy,
                                  int64_t dy_row_stride, const void *x,
@@ -110,6 +112,11 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
                                  const float *mean, const float *rstd,
                                  void *dx, int64_t dx_row_stride, void *dw,
                                  void *db, void *workspace);
+
+/* Frees the workspaces the runtime allocated in the current context for
+ * backward passes given a NULL workspace, after waiting for all of the
+ * context's work (cuCtxSynchronize). Later calls allocate afresh. */
+ln_status ln_release_workspaces(void);
 
 /* Sets the backward algorithm of every later ln_layer_norm_backward in the
  * process (LN_BACKWARD_AUTO at start); LN_ERROR_INVALID_ARGUMENT for a value
