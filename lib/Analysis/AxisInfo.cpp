@@ -97,6 +97,23 @@ int64_t divisibilityForRuns(const AxisInfo &x, unsigned dim,
   return x.divisibility[dim];
 }
 
+/// `x` once its width changes (sign or zero extension, truncation to
+/// `truncatedBits`, or a 32-bit offset added to a 64-bit pointer): runs of
+/// consecutive values wrap around at the old or new width, so only runs
+/// that start at a multiple of their length, which no such boundary (a
+/// multiple of 2^31 or 2^truncatedBits) can split, survive.
+AxisInfo resized(const AxisInfo &x, unsigned truncatedBits = 64) {
+  AxisInfo info = x;
+  for (unsigned d = 0; d < x.getRank(); ++d) {
+    int64_t contiguity = gcd(x.contiguity[d], x.divisibility[d]);
+    if (truncatedBits < 62)
+      contiguity = std::min(contiguity, int64_t(1) << truncatedBits);
+    info.divisibility[d] = divisibilityForRuns(x, d, contiguity);
+    info.contiguity[d] = contiguity;
+  }
+  return info;
+}
+
 /// a + b (b scaled by `scale` for pointer arithmetic).
 AxisInfo add(const AxisInfo &a, const AxisInfo &b, int64_t scale = 1) {
   AxisInfo info = a;
@@ -280,7 +297,12 @@ void AxisInfoAnalysis::visit(Operation *op) {
             return result;
           })
           .Case([&](blk::AddPtrOp addptr) {
-            return add(info(addptr.getPtr()), info(addptr.getOffset()),
+            // Offsets narrower than pointers are sign-extended.
+            AxisInfo offset = info(addptr.getOffset());
+            if (getElementTypeOrSelf(addptr.getOffset().getType())
+                    .getIntOrFloatBitWidth() < 64)
+              offset = resized(offset);
+            return add(info(addptr.getPtr()), offset,
                        pointeeBytes(addptr.getType()));
           })
           .Case([&](arith::AddIOp a) {
@@ -292,9 +314,15 @@ void AxisInfoAnalysis::visit(Operation *op) {
           .Case([&](arith::MulIOp m) {
             return mul(info(m.getLhs()), info(m.getRhs()));
           })
-          .Case<arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
-                arith::IndexCastOp>(
-              [&](Operation *cast) { return info(cast->getOperand(0)); })
+          .Case<arith::ExtSIOp, arith::ExtUIOp, arith::IndexCastOp>(
+              [&](Operation *cast) {
+                return resized(info(cast->getOperand(0)));
+              })
+          .Case([&](arith::TruncIOp trunc) {
+            return resized(info(trunc.getIn()),
+                           getElementTypeOrSelf(trunc.getType())
+                               .getIntOrFloatBitWidth());
+          })
           .Case([&](arith::CmpIOp cmp) -> std::optional<AxisInfo> {
             return compare(cmp.getPredicate(), info(cmp.getLhs()),
                            info(cmp.getRhs()), shape);
