@@ -40,7 +40,7 @@ try:
 except ImportError:  # --replot needs no torch
     torch = None
 
-PROVIDERS = ("ln", "triton", "torch", "torch.compile", "apex")
+PROVIDERS = ("ln", "triton", "liger", "torch", "torch.compile", "apex")
 MODES = ("forward", "backward")
 DTYPES = {"f16": "float16", "bf16": "bfloat16", "f32": "float32"}
 SEED_NS = tuple(512 * i for i in range(2, 32))
@@ -52,8 +52,12 @@ PASSES_OVER_X = {"forward": 2, "backward": 3}
 CHECK_ATOL = {"f16": 1e-2, "bf16": 6e-2, "f32": 1e-4}
 EPS = 1e-5
 COPY_BYTES = 1 << 30
-COLORS = {"ln": "tab:red", "triton": "tab:blue", "torch": "tab:green",
-          "torch.compile": "tab:purple", "apex": "tab:orange"}
+COLORS = {"ln": "tab:red", "triton": "tab:blue", "liger": "tab:brown",
+          "torch": "tab:green", "torch.compile": "tab:purple",
+          "apex": "tab:orange"}
+# Liger-Kernel's source (its src/ folder), which the project does not
+# carry: provide it there, or name another folder with --liger-path.
+LIGER_PATH = Path(__file__).resolve().parents[2] / ".peers/liger-kernel/src"
 
 Point = dict[str, Any]
 
@@ -190,6 +194,9 @@ def make_forward(provider: str, x, weight, bias
         except ImportError as error:
             raise Unavailable(f"Triton is not installed ({error})") from None
         return (lambda: triton_layer_norm(x, (N,), weight, bias, EPS)), []
+    if provider == "liger":
+        function = _liger_layer_norm_function()
+        return (lambda: function.apply(x, weight, bias, EPS)), []
     if provider == "apex":
         try:
             from apex.normalization import FusedLayerNorm
@@ -201,6 +208,38 @@ def make_forward(provider: str, x, weight, bias
             module.bias.copy_(bias)
         return (lambda: module(x)), [module.weight, module.bias]
     raise ValueError(f"unknown provider {provider!r}")
+
+
+def _liger_layer_norm_function():
+    """Liger-Kernel's LigerLayerNormFunction, loaded from LIGER_PATH without
+    running its packages' __init__ files (which import every one of its
+    operators and their dependencies)."""
+    import sys
+    import types
+
+    root = LIGER_PATH / "liger_kernel"
+    if not (root / "ops" / "layer_norm.py").is_file():
+        raise Unavailable(f"Liger-Kernel's source is not at {LIGER_PATH} "
+                          f"(--liger-path)")
+    try:
+        for package, folder in (("liger_kernel", root),
+                                ("liger_kernel.ops", root / "ops")):
+            module = types.ModuleType(package)
+            module.__path__ = [str(folder)]
+            sys.modules.setdefault(package, module)
+        for name, path in (("liger_kernel.utils", root / "utils.py"),
+                           ("liger_kernel.ops.utils", root / "ops/utils.py"),
+                           ("liger_kernel.ops.layer_norm",
+                            root / "ops/layer_norm.py")):
+            if name in sys.modules:
+                continue
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        return sys.modules["liger_kernel.ops.layer_norm"].LigerLayerNormFunction
+    except Exception as error:  # an import of theirs this machine lacks
+        raise Unavailable(f"Liger-Kernel does not load: {error!r}") from None
 
 
 def make_inputs(M: int, N: int, dtype):
@@ -516,6 +555,9 @@ def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                              "bias.grad too, so that no accumulation into "
                              "them is timed (the tutorial resets x.grad "
                              "only)")
+    parser.add_argument("--liger-path", type=Path, default=LIGER_PATH,
+                        help="Liger-Kernel's src/ folder (the liger "
+                             "provider; default .peers/liger-kernel/src)")
     parser.add_argument("--cuda-graph", action="store_true",
                         help="time replays of a CUDA graph of each call: "
                              "device time without the host's launch "
@@ -530,6 +572,8 @@ def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_arguments(argv)
+    global LIGER_PATH
+    LIGER_PATH = args.liger_path
     if args.replot:
         report(json.loads(args.replot.read_text()), args.out)
         return 0
