@@ -12,13 +12,16 @@
 #include "ln/Runtime/LayerNorm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <thread>
 
 using namespace ln::run;
 using namespace ln::runtime;
@@ -185,21 +188,50 @@ void download(const DeviceBuffer &buffer, HostArray &array) {
 }
 
 /// Row statistics in float64 from the inputs as the GPU saw them.
+/// Rows of the float64 reference are split into this many chunks whatever
+/// the host: sums over rows (dw, db) add the chunks' partial sums in chunk
+/// order, so the reference does not depend on the number of cores.
+constexpr int64_t kReferenceChunks = 16;
+
+/// Runs body(begin, end, chunk) for `chunks` contiguous ranges of rows of
+/// [0, rows), on the host's cores. The bodies must not throw.
+void forEachRowChunk(
+    int64_t rows, int64_t chunks,
+    const std::function<void(int64_t, int64_t, int64_t)> &body) {
+  chunks = std::max<int64_t>(1, std::min(chunks, rows));
+  std::atomic<int64_t> next{0};
+  auto work = [&] {
+    for (int64_t chunk; (chunk = next++) < chunks;)
+      body(rows * chunk / chunks, rows * (chunk + 1) / chunks, chunk);
+  };
+  int64_t threads = std::min<int64_t>(
+      chunks, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int64_t i = 1; i < threads; ++i)
+    pool.emplace_back(work);
+  work();
+  for (std::thread &thread : pool)
+    thread.join();
+}
+
 void referenceStatistics(const Problem &p, const HostArray &x, double eps,
                          std::vector<double> &mean, std::vector<double> &rstd) {
   mean.assign(p.M, 0);
   rstd.assign(p.M, 0);
-  for (int64_t row = 0; row < p.M; ++row) {
-    double sum = 0, squares = 0;
-    for (int64_t col = 0; col < p.N; ++col)
-      sum += x.get(row * p.stride + col);
-    mean[row] = sum / p.N;
-    for (int64_t col = 0; col < p.N; ++col) {
-      double centered = x.get(row * p.stride + col) - mean[row];
-      squares += centered * centered;
-    }
-    rstd[row] = 1 / std::sqrt(squares / p.N + eps);
-  }
+  forEachRowChunk(
+      p.M, kReferenceChunks, [&](int64_t begin, int64_t end, int64_t) {
+        for (int64_t row = begin; row < end; ++row) {
+          double sum = 0, squares = 0;
+          for (int64_t col = 0; col < p.N; ++col)
+            sum += x.get(row * p.stride + col);
+          mean[row] = sum / p.N;
+          for (int64_t col = 0; col < p.N; ++col) {
+            double centered = x.get(row * p.stride + col) - mean[row];
+            squares += centered * centered;
+          }
+          rstd[row] = 1 / std::sqrt(squares / p.N + eps);
+        }
+      });
 }
 
 /// Elements between N and the row stride must keep their poison.
@@ -273,12 +305,15 @@ LayerNormResult runForward(const Context &context, const Problem &p,
     download(drstd, rstd);
     std::vector<double> refMean, refRstd, refY(p.M * p.stride);
     referenceStatistics(p, x, options.eps, refMean, refRstd);
-    for (int64_t row = 0; row < p.M; ++row)
-      for (int64_t col = 0; col < p.N; ++col) {
-        size_t i = row * p.stride + col;
-        refY[i] =
-            (x.get(i) - refMean[row]) * refRstd[row] * w.get(col) + b.get(col);
-      }
+    forEachRowChunk(
+        p.M, kReferenceChunks, [&](int64_t begin, int64_t end, int64_t) {
+          for (int64_t row = begin; row < end; ++row)
+            for (int64_t col = 0; col < p.N; ++col) {
+              size_t i = row * p.stride + col;
+              refY[i] = (x.get(i) - refMean[row]) * refRstd[row] * w.get(col) +
+                        b.get(col);
+            }
+        });
     result.checked = true;
     Comparison comparison(result);
     comparison.compare("y", denseArray(p, y), dense(p, refY),
@@ -342,26 +377,41 @@ LayerNormResult runBackward(const Context &context, const Problem &p,
     download(devDb, db);
     std::vector<double> refDx(p.M * p.stride), refDw(p.N, 0), refDb(p.N, 0),
         slackDw(p.N, 0), slackDb(p.N, 0);
-    for (int64_t row = 0; row < p.M; ++row) {
-      double m = mean.get(row), r = rstd.get(row), c1 = 0, c2 = 0;
+    // Per chunk of rows: the dw, db, and slack partial sums, 4 x N each.
+    int64_t chunks = std::min(kReferenceChunks, p.M);
+    std::vector<std::vector<double>> partials(chunks);
+    forEachRowChunk(
+        p.M, chunks, [&](int64_t begin, int64_t end, int64_t chunk) {
+          std::vector<double> &sums = partials[chunk];
+          sums.assign(4 * p.N, 0);
+          for (int64_t row = begin; row < end; ++row) {
+            double m = mean.get(row), r = rstd.get(row), c1 = 0, c2 = 0;
+            for (int64_t col = 0; col < p.N; ++col) {
+              size_t i = row * p.stride + col;
+              double xhat = (x.get(i) - m) * r, wdy = w.get(col) * dy.get(i);
+              c1 += xhat * wdy;
+              c2 += wdy;
+            }
+            c1 /= p.N;
+            c2 /= p.N;
+            for (int64_t col = 0; col < p.N; ++col) {
+              size_t i = row * p.stride + col;
+              double xhat = (x.get(i) - m) * r, wdy = w.get(col) * dy.get(i);
+              refDx[i] = (wdy - (xhat * c1 + c2)) * r;
+              sums[col] += dy.get(i) * xhat;
+              sums[p.N + col] += dy.get(i);
+              sums[2 * p.N + col] += std::abs(dy.get(i) * xhat);
+              sums[3 * p.N + col] += std::abs(dy.get(i));
+            }
+          }
+        });
+    for (const std::vector<double> &sums : partials)
       for (int64_t col = 0; col < p.N; ++col) {
-        size_t i = row * p.stride + col;
-        double xhat = (x.get(i) - m) * r, wdy = w.get(col) * dy.get(i);
-        c1 += xhat * wdy;
-        c2 += wdy;
+        refDw[col] += sums[col];
+        refDb[col] += sums[p.N + col];
+        slackDw[col] += sums[2 * p.N + col];
+        slackDb[col] += sums[3 * p.N + col];
       }
-      c1 /= p.N;
-      c2 /= p.N;
-      for (int64_t col = 0; col < p.N; ++col) {
-        size_t i = row * p.stride + col;
-        double xhat = (x.get(i) - m) * r, wdy = w.get(col) * dy.get(i);
-        refDx[i] = (wdy - (xhat * c1 + c2)) * r;
-        refDw[col] += dy.get(i) * xhat;
-        refDb[col] += dy.get(i);
-        slackDw[col] += std::abs(dy.get(i) * xhat);
-        slackDb[col] += std::abs(dy.get(i));
-      }
-    }
     // dw and db sum M f32 terms before rounding to T.
     for (int64_t col = 0; col < p.N; ++col) {
       slackDw[col] *= 1e-5;
@@ -441,8 +491,7 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
   // "sol": a device-to-device copy moving the pass's bytes, timed alike.
   std::printf("%8s", "N");
   for (Mode mode : options.modes)
-    std::printf("  %10s GB/s  %8s  %6s", modeName(mode), "sol GB/s",
-                "of sol");
+    std::printf("  %10s GB/s  %8s  %6s", modeName(mode), "sol GB/s", "of sol");
   std::printf("\n");
 
   struct Row {
@@ -468,10 +517,9 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
       allPassed &= result.passed;
       size_t bytes = size_t(mode == Mode::Forward ? 2 : 3) * options.M * N *
                      getElementSize(options.dtype);
-      double sol =
-          measureSameShapeCopy(context, options.timing, bytes) / 1e9;
-      std::printf("  %15.1f  %8.1f  %5.1f%%%s", result.gigabytesPerSecond,
-                  sol, 100 * result.gigabytesPerSecond / sol,
+      double sol = measureSameShapeCopy(context, options.timing, bytes) / 1e9;
+      std::printf("  %15.1f  %8.1f  %5.1f%%%s", result.gigabytesPerSecond, sol,
+                  100 * result.gigabytesPerSecond / sol,
                   result.passed ? "" : " CHECK FAILED");
       std::fflush(stdout);
       if (!result.passed)
