@@ -115,7 +115,10 @@ ln_status ln_layer_norm_backward(ln_dtype dtype, void *stream, int64_t M,
 
 /* Frees the workspaces the runtime allocated in the current context for
  * backward passes given a NULL workspace, after waiting for all of the
- * context's work (cuCtxSynchronize). Later calls allocate afresh. */
+ * context's work (cuCtxSynchronize), so call it while no stream of the
+ * context is being captured. Safe while other threads run backward passes:
+ * their later calls allocate afresh. Workspaces of streams since destroyed
+ * are kept until this call. */
 ln_status ln_release_workspaces(void);
 
 /* Sets the backward algorithm of every later ln_layer_norm_backward in the
