@@ -1,86 +1,126 @@
 #!/usr/bin/env bash
-# GPU only: every LayerNorm kernel under compute-sanitizer (memcheck,
-# racecheck, synccheck) over a matrix of shapes and dtypes, both backward
-# algorithms, then a lock/contention stress under a watchdog. Prints one
-# line per run and a summary; exits 1 if any run reports an error.
-#   scripts/gpu-sanitize.sh [--quick] [LN_RUN]   (default: dist/bin/ln-run)
-# --quick: f16 only, fewer shapes, one stress round (a minute or two).
-# Sanitizers slow kernels 10 to 100 times: the shapes are small except a
-# few, and the stress runs without a sanitizer.
+# shellcheck disable=SC2054  # commas separate ln-run's list values
+# On a GPU machine: every LayerNorm kernel family (forward; backward dx
+# persistent, locked and split; the dw/db reductions) under compute-sanitizer's
+# memcheck, racecheck and synccheck, over a matrix of shapes (M 1..65536,
+# N 1..262144), every dtype and both backward algorithms; then a lock
+# contention stress (M >= 262144, small N, repeated) without a sanitizer.
+# Every run is checked against the float64 reference (--check) and runs
+# under `timeout`, so a hang is reported rather than waited for. Sanitizers
+# slow kernels down 10-100x, so their shapes keep M * N small, save a few.
+#
+#   scripts/gpu-sanitize.sh [LOG_DIR]    (default: sanitize-logs)
+#
+# Environment: LN_RUN (default dist/bin/ln-run), COMPUTE_SANITIZER (default
+# compute-sanitizer on PATH, else /usr/local/cuda/bin/compute-sanitizer),
+# LN_SANITIZE_TIMEOUT (seconds per run, default 150), LN_SANITIZE_TOOLS
+# (default "memcheck racecheck synccheck").
+# Writes LOG_DIR/summary.txt (one line per run: PASS, FAIL or TIMEOUT, the
+# seconds it took and the command) and a log per run; exits 1 if any run
+# did not pass. About 5 minutes on an H200.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-quick=false
-if [[ ${1:-} == --quick ]]; then
-  quick=true
-  shift
-fi
-ln_run=${1:-dist/bin/ln-run}
-sanitizer=${COMPUTE_SANITIZER:-compute-sanitizer}
-failures=0 runs=0
+cd "$(dirname "$0")/.." || exit 2
 
-run() { # tool, then ln-run arguments
-  local tool=$1 log
+logs=${1:-sanitize-logs}
+ln_run=${LN_RUN:-dist/bin/ln-run}
+sanitizer=${COMPUTE_SANITIZER:-$(command -v compute-sanitizer ||
+                                 echo /usr/local/cuda/bin/compute-sanitizer)}
+limit=${LN_SANITIZE_TIMEOUT:-150}
+tools=${LN_SANITIZE_TOOLS:-memcheck racecheck synccheck}
+
+mkdir -p "$logs"
+summary="$logs/summary.txt"
+: > "$summary"
+failures=0
+count=0
+
+# run NAME COMMAND...: runs COMMAND under the watchdog, logs it, records it.
+run() {
+  local name=$1
   shift
-  runs=$((runs + 1))
-  log=$(timeout 300 "$sanitizer" --tool "$tool" --error-exitcode 99 \
-        "$ln_run" layernorm --check "$@" 2>&1)
-  local status=$?
-  if [[ $status -ne 0 ]] || ! grep -q "ERROR SUMMARY: 0 errors" <<<"$log"; then
-    failures=$((failures + 1))
-    echo "FAILED ($tool, exit $status): $*"
-    grep -E "ERROR SUMMARY|Invalid|Race|Barrier|check:" <<<"$log" | head -5
-  else
-    echo "ok     ($tool): $*"
+  local log="$logs/$name.log" start status verdict
+  count=$((count + 1))
+  start=$(date +%s)
+  timeout --kill-after=10 "$limit" "$@" > "$log" 2>&1
+  status=$?
+  case $status in
+    0) verdict=PASS ;;
+    124 | 137) verdict=TIMEOUT ;;
+    *) verdict=FAIL ;;
+  esac
+  [[ $verdict == PASS ]] || failures=$((failures + 1))
+  printf '%-7s %4ss  %s\n' "$verdict" "$(($(date +%s) - start))" "$*" |
+    tee -a "$summary"
+  if [[ $verdict != PASS ]]; then
+    # The sanitizer's first report, or ln-run's failed check, in place.
+    grep -m 5 -E "=========|FAILED|ln-run:" "$log" | sed 's/^/          /' |
+      tee -a "$summary"
   fi
 }
 
-shapes=("1 1" "3 7" "64 1000" "33 4096" "17 5000" "9 8192" "5 9999" "2 40000")
-dtypes=(f16 bf16 f32)
-backward_shapes=("3000 64" "1100 1024" "300 4096")
-rounds=(1 2 3)
-if $quick; then
-  shapes=("3 7" "64 1000" "9 8192" "2 40000")
-  dtypes=(f16)
-  backward_shapes=("1100 1024")
-  rounds=(1)
+for tool in $sanitizer $ln_run; do
+  if [[ ! -x $tool ]]; then
+    echo "gpu-sanitize: $tool is missing (set COMPUTE_SANITIZER / LN_RUN)" >&2
+    exit 2
+  fi
+done
+if ! "$ln_run" layernorm --M 1 --N 8 --check > /dev/null 2>&1; then
+  echo "gpu-sanitize: $ln_run cannot run a kernel here (no GPU?)" >&2
+  exit 2
 fi
-for dtype in "${dtypes[@]}"; do
-  for shape in "${shapes[@]}"; do
-    set -- $shape
-    run memcheck --mode forward,backward --dtype "$dtype" --M "$1" --N "$2"
-  done
-done
-for algorithm in partial-rows locked; do
-  for shape in "${backward_shapes[@]}"; do
-    set -- $shape
-    run memcheck --mode backward --dtype f16 --M "$1" --N "$2" \
-        --backward-algorithm "$algorithm"
-    run racecheck --mode backward --dtype f16 --M "$1" --N "$2" \
-        --backward-algorithm "$algorithm"
-    run synccheck --mode backward --dtype f16 --M "$1" --N "$2" \
-        --backward-algorithm "$algorithm"
-  done
-done
-for shape in "64 1024" "16 8192" "4 20000"; do
-  set -- $shape
-  run racecheck --mode forward --dtype bf16 --M "$1" --N "$2"
-  run synccheck --mode forward --dtype bf16 --M "$1" --N "$2"
-done
 
-# Contention: many programs per lock and many rows per program, repeated,
-# each under a watchdog (a lost wake-up would hang).
-for round in "${rounds[@]}"; do
-  for algorithm in locked partial-rows; do
-    runs=$((runs + 1))
-    if timeout 120 "$ln_run" layernorm --check --mode backward --dtype f16 \
-         --M 262144 --N 128 --backward-algorithm "$algorithm" >/dev/null; then
-      echo "ok     (stress $round, $algorithm): M=262144 N=128"
+# Shapes as lists: ln-run runs every combination of its lists in one
+# process, which spares the sanitizer's start-up per shape.
+# Few rows, every width: N = 1, odd, each backward path's bounds (4096
+# persistent, 8192 locked, above: split) and the widest rows.
+few_rows=(--M 1,3,17 --N 1,7,100,1000,4096,5000,8192,8193,20000,262144)
+# Many rows, narrow: many programs per lock and per partial row.
+many_rows=(--M 1000,65536 --N 1,8,100)
+dtypes=(--dtype f16,bf16,f32)
+
+for tool in $tools; do
+  sanitize=("$sanitizer" --tool "$tool" --error-exitcode 99)
+  many=("${many_rows[@]}")
+  # racecheck tracks every shared-memory access: 65536 rows take minutes.
+  [[ $tool == racecheck ]] && many=(--M 1000,4099 --N 1,8,100)
+  for group in few many; do
+    if [[ $group == few ]]; then
+      shapes=("${few_rows[@]}")
     else
-      failures=$((failures + 1))
-      echo "FAILED (stress $round, $algorithm, exit $?): M=262144 N=128"
+      shapes=("${many[@]}")
     fi
+    run "$tool-$group-rows-forward" "${sanitize[@]}" "$ln_run" layernorm \
+        --check --mode forward "${dtypes[@]}" "${shapes[@]}"
+    for algorithm in partial-rows locked; do
+      run "$tool-$group-rows-backward-$algorithm" "${sanitize[@]}" "$ln_run" \
+          layernorm --check --mode backward --backward-algorithm "$algorithm" \
+          "${dtypes[@]}" "${shapes[@]}"
+    done
   done
+  # The runtime's own workspace, grown from shape to shape.
+  run "$tool-runtime-workspace" "${sanitize[@]}" "$ln_run" layernorm --check \
+      --mode backward --runtime-workspace --dtype f16 --M 3,1151 \
+      --N 100,8192,20000
 done
 
-echo "gpu-sanitize: $runs runs, $failures failed"
+# A few large shapes, memcheck only: every kernel at its full block size.
+run memcheck-large "$sanitizer" --tool memcheck --error-exitcode 99 \
+    "$ln_run" layernorm --check --mode forward,backward --dtype bf16 \
+    --M 4096 --N 1024,8192,16384
+run memcheck-large-locked "$sanitizer" --tool memcheck --error-exitcode 99 \
+    "$ln_run" layernorm --check --mode backward --backward-algorithm locked \
+    --dtype f16 --M 8192 --N 4096
+
+# Lock contention: hundreds of thousands of programs on a few locks, over
+# and over; a lost update shows in dw/db, a deadlock trips the watchdog.
+for repeat in 1 2 3; do
+  run "contention-$repeat" "$ln_run" layernorm --check --mode backward \
+      --backward-algorithm locked --dtype f16,f32 --M 262144,524288 \
+      --N 16,64,256
+done
+run contention-partial-rows "$ln_run" layernorm --check --mode backward \
+    --backward-algorithm partial-rows --dtype bf16 --M 262144,1048576 --N 8,100
+
+echo "gpu-sanitize: $((count - failures)) of $count runs passed; see $summary" |
+  tee -a "$summary"
 [[ $failures -eq 0 ]]
