@@ -178,10 +178,20 @@ void fill(Buffer &buffer, const std::string &how, std::mt19937_64 &rng) {
                                    : constant);
 }
 
-/// The sizes in bytes of the parameters of `.entry name` in `ptx`, or none
-/// if it has no such entry.
-std::optional<std::vector<int64_t>> entryParameterBytes(const std::string &ptx,
-                                                        const std::string &name) {
+/// A kernel parameter as the PTX declares it: `.param .u64 .ptr .global
+/// .align 1 k_param_0` is {"k_param_0", 'u', 64, pointer, 8 bytes}.
+struct PtxParameter {
+  std::string name;
+  char kind;    // u, s, b or f
+  int64_t bits; // of one element
+  bool pointer; // declared .ptr
+  int64_t bytes;
+};
+
+/// The parameters of `.entry name` in `ptx`, or none if it has no such
+/// entry.
+std::optional<std::vector<PtxParameter>>
+entryParameters(const std::string &ptx, const std::string &name) {
   // PTX names may hold `$` and `%`, which regular expressions reserve.
   std::string escaped = std::regex_replace(
       name, std::regex(R"([.^$|()\[\]{}*+?\\%])"), R"(\$&)");
@@ -189,26 +199,55 @@ std::optional<std::vector<int64_t>> entryParameterBytes(const std::string &ptx,
   std::smatch match;
   if (!std::regex_search(ptx, match, entry))
     return std::nullopt;
-  std::vector<int64_t> sizes;
+  std::vector<PtxParameter> parameters;
   std::string list = match[1];
   std::regex parameter(
-      "\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.([a-z]+)(\\d+)[^,\\[]*(?:\\[(\\d+)\\])?");
+      R"(\.param\s+(?:\.align\s+\d+\s+)?\.([usbf])(\d+)((?:\s+\.[a-z]+(?:\s+\d+)?)*)\s+([A-Za-z_$%][\w$%]*)\s*(?:\[(\d+)\])?)");
   for (auto it = std::sregex_iterator(list.begin(), list.end(), parameter);
        it != std::sregex_iterator(); ++it) {
-    int64_t bits = std::stoll((*it)[2]);
-    int64_t elements = (*it)[3].matched ? std::stoll((*it)[3]) : 1;
-    sizes.push_back(bits / 8 * elements);
+    const std::smatch &declaration = *it;
+    int64_t bits = std::stoll(declaration[2]);
+    int64_t elements =
+        declaration[5].matched ? std::stoll(declaration[5]) : 1;
+    parameters.push_back({declaration[4], declaration[1].str()[0], bits,
+                          declaration[3].str().find(".ptr") !=
+                              std::string::npos,
+                          bits / 8 * elements});
   }
-  return sizes;
+  return parameters;
 }
 
-/// Each --arg must match the kernel's parameter in size (a buffer is a
-/// 64-bit pointer), and there must be one per parameter: cuLaunchKernel
-/// would read past the arguments given, or pass a truncated value.
+/// Why `argument` cannot be passed as `parameter`, or "" if it can: sizes
+/// must agree (cuLaunchKernel copies the parameter's size from the value
+/// given), and so must kinds: a pointer for a pointer, an integer for an
+/// integer, a float for a float (.b is untyped, .b8 arrays are aggregates).
+std::string mismatch(const KernelArgument &argument,
+                     const PtxParameter &parameter) {
+  int64_t bytes = argument.isBuffer ? 8 : typeBytes(argument.type);
+  if (bytes != parameter.bytes)
+    return "it is " + std::to_string(bytes) + " bytes, the parameter " +
+           std::to_string(parameter.bytes);
+  if (parameter.bits == 8 && parameter.bytes > 1)
+    return "";
+  if (argument.isBuffer)
+    return parameter.kind == 'f' ? "a buffer (pointer) for a float" : "";
+  if (parameter.pointer)
+    return "a scalar for a pointer (pass a buffer, TYPE*:COUNT)";
+  bool isFloat = argument.type[0] == 'f' || argument.type == "bf16";
+  if (parameter.kind == 'f' && !isFloat)
+    return "an integer for a float";
+  if ((parameter.kind == 'u' || parameter.kind == 's') && isFloat)
+    return "a float for an integer";
+  return "";
+}
+
+/// Each --arg must match the kernel's parameter in size and kind, and there
+/// must be one per parameter: cuLaunchKernel would read past the arguments
+/// given, or pass a truncated or reinterpreted value.
 void requireMatchingParameters(const std::string &ptx,
                                const KernelOptions &options) {
-  std::optional<std::vector<int64_t>> parameters =
-      entryParameterBytes(ptx, options.name);
+  std::optional<std::vector<PtxParameter>> parameters =
+      entryParameters(ptx, options.name);
   if (!parameters)
     throw UsageError("--name: the PTX has no kernel (.entry) named '" +
                      options.name + "'");
@@ -219,14 +258,19 @@ void requireMatchingParameters(const std::string &ptx,
                      " --arg given");
   for (size_t i = 0; i < parameters->size(); ++i) {
     const KernelArgument &argument = options.arguments[i];
-    int64_t bytes = argument.isBuffer ? 8 : typeBytes(argument.type);
-    if (bytes != (*parameters)[i])
-      throw UsageError(
-          "--arg #" + std::to_string(i + 1) + " (" + argument.type +
-          (argument.isBuffer ? "*, a pointer" : "") + ", " +
-          std::to_string(bytes) + " bytes) does not match parameter #" +
-          std::to_string(i + 1) + " of '" + options.name + "' (" +
-          std::to_string((*parameters)[i]) + " bytes)");
+    const PtxParameter &parameter = (*parameters)[i];
+    std::string why = mismatch(argument, parameter);
+    if (why.empty())
+      continue;
+    std::string given =
+        argument.isBuffer
+            ? argument.type + "*:" + std::to_string(argument.count)
+            : argument.type + "=" + argument.value;
+    throw UsageError("--arg #" + std::to_string(i + 1) + " '" + given +
+                     "' does not fit parameter #" + std::to_string(i + 1) +
+                     " of '" + options.name + "', " + parameter.name + " (." +
+                     parameter.kind + std::to_string(parameter.bits) +
+                     (parameter.pointer ? " .ptr" : "") + "): " + why);
   }
 }
 
