@@ -142,6 +142,13 @@ FORWARD_ARGUMENTS = dict(dtype=_runtime.DType.F16, stream=None, M=4, N=8,
     (dict(dtype=7), "dtype 7 is not LN_F16, LN_BF16 or LN_F32"),
     (dict(x=None), "x is null"),
     (dict(rstd=None), "rstd is null"),
+    # A misaligned element access would kill the kernel and the context.
+    (dict(y=FAKE + 1),
+     r"y \(0x100001\) is not aligned to its 2-byte f16 elements"),
+    (dict(dtype=_runtime.DType.F32, x=FAKE + 2),
+     r"x \(0x100002\) is not aligned to its 4-byte f32 elements"),
+    (dict(mean=FAKE + 2),
+     r"mean \(0x100002\) is not aligned to its 4-byte f32 elements"),
     # eps = 0 is valid (torch accepts it); negative and NaN are not.
     (dict(eps=-1.0), "eps must be .*finite"),
     (dict(eps=float("nan")), "eps must be .*finite"),
