@@ -1,0 +1,96 @@
+//===- ln-opt-fuzzer.cpp - libFuzzer over ln's whole compiler -------------===//
+//
+// Each input is MLIR text. It is parsed and verified; kernels with
+// compile-time parameters are specialized (every blk.constexpr bound to 64,
+// every !blk.typevar to f16, 2 warps); then the whole --blk-to-ptx pipeline
+// runs, down to PTX. Errors are expected of most inputs and are fine: only
+// a crash, a hang, an assertion or (under AddressSanitizer) a memory error
+// is a finding. scripts/fuzz.sh builds and runs it; its seeds are test/'s
+// and kernels/' MLIR files.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ln/Dialect/Blk/IR/BlkDialect.h"
+#include "ln/Dialect/Blk/IR/BlkOps.h"
+#include "ln/Dialect/Blk/IR/BlkTypes.h"
+#include "ln/Dialect/Blk/Transforms/Passes.h"
+#include "ln/InitAll.h"
+#include "ln/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/ADT/SetVector.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+using namespace mlir;
+
+namespace {
+
+/// Bindings for every compile-time parameter the module has: blk-specialize
+/// refuses both missing and unused ones.
+SmallVector<std::string> bindingsFor(ModuleOp module) {
+  llvm::SetVector<StringRef> constexprs, typeVars;
+  module.walk([&](Operation *op) {
+    if (auto constexprOp = dyn_cast<ln::blk::ConstexprOp>(op))
+      constexprs.insert(constexprOp.getName());
+    auto collect = [&](Type type) {
+      type.walk([&](ln::blk::TypeVarType var) { typeVars.insert(var.getName()); });
+    };
+    for (Type type : op->getResultTypes())
+      collect(type);
+    for (Type type : op->getOperandTypes())
+      collect(type);
+    if (auto func = dyn_cast<func::FuncOp>(op))
+      collect(func.getFunctionType());
+  });
+  SmallVector<std::string> bindings;
+  for (StringRef name : constexprs)
+    bindings.push_back((name + "=64").str());
+  for (StringRef name : typeVars)
+    bindings.push_back((name + "=f16").str());
+  return bindings;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static DialectRegistry *registry = [] {
+    auto *registry = new DialectRegistry;
+    ln::registerAllDialects(*registry);
+    return registry;
+  }();
+  MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
+  context.loadAllAvailableDialects();
+  // Diagnostics are the expected outcome of bad input: swallow them.
+  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) { return success(); });
+
+  StringRef text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
+  if (!module)
+    return 0;
+
+  PassManager pm(&context);
+  SmallVector<std::string> bindings = bindingsFor(*module);
+  bool specialized = true;
+  module->walk([&](func::FuncOp func) {
+    specialized &= func->hasAttr("blk.num_warps");
+  });
+  if (!specialized) {
+    ln::blk::BlkSpecializeOptions options;
+    options.bindings.assign(bindings.begin(), bindings.end());
+    options.numWarps = 2;
+    pm.addPass(ln::blk::createBlkSpecialize(options));
+  }
+  ln::BlkToPTXOptions pipeline;
+  ln::buildBlkToPTXPipeline(pm, pipeline);
+  (void)pm.run(*module);
+  return 0;
+}
