@@ -1,4 +1,4 @@
-//===- AtomicOpsToGPU.cpp - blk.atomic_cas, blk.atomic_xchg ---------------===//
+//===- AtomicOpsToGPU.cpp - blk.atomic_cas, blk.atomic_xchg, blk.barrier --===//
 //
 // A scalar atomic belongs to the program, not to its threads: thread 0
 // performs it and every thread reads its result from shared memory. The
@@ -98,9 +98,28 @@ struct AtomicOpLowering : public BlkPattern<OpTy> {
 
 } // namespace
 
+namespace {
+
+/// bar.sync: every thread of the CTA waits, and the memory accesses of
+/// each before it are performed for all of them.
+struct BarrierOpLowering : public BlkPattern<blk::BarrierOp> {
+  using BlkPattern::BlkPattern;
+
+  LogicalResult
+  matchAndRewrite(blk::BarrierOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    createBarrier(rewriter, op.getLoc());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+} // namespace
+
 void blk_to_gpu::populateAtomicOpPatterns(const BlkTypeConverter &converter,
                                           LoweringState &state,
                                           RewritePatternSet &patterns) {
   patterns.add<AtomicOpLowering<blk::AtomicCasOp>,
-               AtomicOpLowering<blk::AtomicXchgOp>>(converter, state);
+               AtomicOpLowering<blk::AtomicXchgOp>, BarrierOpLowering>(
+      converter, state);
 }

@@ -120,10 +120,11 @@ std::pair<Type, int64_t> accessElements(OpBuilder &b, Type element,
 }
 
 /// `count` elements of `element` from `ptr`, under `predicate` if given
-/// (zero where it is false).
+/// (zero where it is false); `order` qualifies the `ld` (".volatile",
+/// ".acquire.gpu", or "" for a weak load).
 SmallVector<Value> emitGlobalLoad(OpBuilder &b, Location loc, Value ptr,
                                   Type element, int64_t count,
-                                  Value predicate) {
+                                  Value predicate, StringRef order = "") {
   AccessRegisters regs = registersFor(count * byteWidth(element));
   std::string text, constraints;
   for (int i = 0; i < regs.count; ++i) {
@@ -133,8 +134,9 @@ SmallVector<Value> emitGlobalLoad(OpBuilder &b, Location loc, Value ptr,
   }
   if (predicate)
     text += llvm::formatv("@${0} ", regs.count + 1).str();
-  text += llvm::formatv("ld.global{0} {1}, [${2}];", accessSuffix(regs),
-                        registerList(0, regs.count), regs.count)
+  text += llvm::formatv("ld{0}.global{1} {2}, [${3}];", order,
+                        accessSuffix(regs), registerList(0, regs.count),
+                        regs.count)
               .str();
   constraints += ",l";
   SmallVector<Value> operands = {ptr};
@@ -302,9 +304,15 @@ struct LoadOpLowering : public BlkPattern<blk::LoadOp> {
 
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!type) {
-      // Every thread loads the scalar: it stays uniform without a broadcast.
-      Value value =
-          emitGlobalLoad(rewriter, loc, ptrs[0], element, 1, maskAt(0))[0];
+      // Every thread loads the scalar: it stays uniform without a broadcast,
+      // and an acquire orders every thread's later accesses.
+      std::string order;
+      if (op.getIsVolatile())
+        order = ".volatile";
+      else if (std::optional<blk::MemScope> scope = op.getAcquireScope())
+        order = (".acquire." + blk::stringifyMemScope(*scope)).str();
+      Value value = emitGlobalLoad(rewriter, loc, ptrs[0], element, 1,
+                                   maskAt(0), order)[0];
       rewriter.replaceOp(op, withOther(0, value));
       return success();
     }

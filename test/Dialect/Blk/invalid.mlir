@@ -670,3 +670,19 @@ func.func @reduce_combiner_uses_outer_value(%x: tensor<32xf32>, %s: f32) -> f32 
   }
   return %r : f32
 }
+
+// -----
+
+func.func @volatile_block_load(%p: tensor<32x!blk.ptr<i32>>) -> tensor<32xi32> {
+  // expected-error @+1 {{volatile and acquire loads take a scalar pointer}}
+  %v = blk.load volatile %p : tensor<32x!blk.ptr<i32>>
+  return %v : tensor<32xi32>
+}
+
+// -----
+
+func.func @acquire_without_scope(%p: !blk.ptr<i32>) -> i32 {
+  // expected-error @+1 {{expected a scope (cta, gpu or sys), got 'everywhere'}}
+  %v = blk.load acquire everywhere %p : !blk.ptr<i32>
+  return %v : i32
+}

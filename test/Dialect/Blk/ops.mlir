@@ -206,3 +206,18 @@ func.func @atomics(%l: !blk.ptr<i32>, %l64: !blk.ptr<i64>, %a: i32, %b: i32, %w:
   %7 = blk.atomic_xchg acq_rel sys %l64, %w : !blk.ptr<i64>
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @ordered_loads_and_barrier
+// CHECK: blk.load volatile %{{.*}} : !blk.ptr<i32>
+// CHECK: blk.load acquire cta %{{.*}} : !blk.ptr<i32>
+// CHECK: blk.load acquire sys %{{.*}} : !blk.ptr<i32>
+// CHECK: blk.barrier
+func.func @ordered_loads_and_barrier(%p: !blk.ptr<i32>) -> (i32, i32, i32) {
+  %a = blk.load volatile %p : !blk.ptr<i32>
+  %b = blk.load acquire cta %p : !blk.ptr<i32>
+  %c = blk.load acquire sys %p : !blk.ptr<i32>
+  blk.barrier
+  return %a, %b, %c : i32, i32, i32
+}

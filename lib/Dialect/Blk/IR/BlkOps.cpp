@@ -272,7 +272,8 @@ static Type maskType(Type ptrType) {
 
 void LoadOp::build(OpBuilder &builder, OperationState &state, Value ptr,
                    Value mask, Value other) {
-  build(builder, state, loadedType(ptr.getType()), ptr, mask, other);
+  build(builder, state, loadedType(ptr.getType()), ptr, mask, other,
+        /*isVolatile=*/false, /*acquireScope=*/MemScopeAttr());
 }
 
 LogicalResult LoadOp::verify() {
@@ -285,6 +286,10 @@ LogicalResult LoadOp::verify() {
     return failure();
   if (getOther() && !getMask())
     return emitOpError("'other' is only meaningful with a mask");
+  if (isOrdered() && isa<RankedTensorType>(ptrType))
+    return emitOpError("volatile and acquire loads take a scalar pointer");
+  if (getIsVolatile() && getAcquireScope())
+    return emitOpError("a load is volatile or acquire, not both");
   if (getOther() && getOther().getType() != getType())
     return emitOpError("'other' must have the loaded type ")
            << getType() << ", got " << getOther().getType();
@@ -296,6 +301,11 @@ void LoadOp::getEffects(
         &effects) {
   effects.emplace_back(MemoryEffects::Read::get(), &getPtrMutable(),
                        SideEffects::DefaultResource::get());
+  // What keeps an ordered load from being merged, dropped or hoisted: as
+  // far as transformations know, it may change memory.
+  if (isOrdered())
+    effects.emplace_back(MemoryEffects::Write::get(),
+                         SideEffects::DefaultResource::get());
 }
 
 /// `%ptr, ... attr-dict : ptr-type`, the syntax load and store share: the
@@ -323,6 +333,22 @@ parseAccess(OpAsmParser &parser, OperationState &result, size_t minOperands,
 }
 
 ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
+  Builder &builder = parser.getBuilder();
+  if (succeeded(parser.parseOptionalKeyword("volatile"))) {
+    result.addAttribute(getIsVolatileAttrName(result.name),
+                        builder.getUnitAttr());
+  } else if (succeeded(parser.parseOptionalKeyword("acquire"))) {
+    StringRef scopeName;
+    SMLoc at = parser.getCurrentLocation();
+    if (parser.parseKeyword(&scopeName))
+      return failure();
+    std::optional<MemScope> scope = symbolizeMemScope(scopeName);
+    if (!scope)
+      return parser.emitError(at, "expected a scope (cta, gpu or sys), got '")
+             << scopeName << "'";
+    result.addAttribute(getAcquireScopeAttrName(result.name),
+                        MemScopeAttr::get(builder.getContext(), *scope));
+  }
   Type ptrType;
   size_t numOperands;
   if (parseAccess(
@@ -342,10 +368,45 @@ ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
 }
 
 void LoadOp::print(OpAsmPrinter &printer) {
+  if (getIsVolatile())
+    printer << " volatile";
+  if (std::optional<MemScope> scope = getAcquireScope())
+    printer << " acquire " << stringifyMemScope(*scope);
   printer << ' ' << getOperands();
   printer.printOptionalAttrDict((*this)->getAttrs(),
-                                {getOperandSegmentSizesAttrName()});
+                                {getOperandSegmentSizesAttrName(),
+                                 getIsVolatileAttrName(),
+                                 getAcquireScopeAttrName()});
   printer << " : " << getPtr().getType();
+}
+
+//===----------------------------------------------------------------------===//
+// Atomics
+//===----------------------------------------------------------------------===//
+
+/// An atomic reads and writes its word; which other accesses it orders is
+/// its `sem`'s business, which no transformation may second-guess: like any
+/// write, it is never merged, dropped or moved across other memory effects.
+static void getAtomicEffects(
+    OpOperand &ptr,
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  effects.emplace_back(MemoryEffects::Read::get(), &ptr,
+                       SideEffects::DefaultResource::get());
+  effects.emplace_back(MemoryEffects::Write::get(), &ptr,
+                       SideEffects::DefaultResource::get());
+}
+
+void AtomicCasOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getAtomicEffects(getPtrMutable(), effects);
+}
+
+void AtomicXchgOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getAtomicEffects(getPtrMutable(), effects);
 }
 
 //===----------------------------------------------------------------------===//

@@ -226,13 +226,22 @@ def Blk_LoadOp : Blk_Op<"load", [AttrSizedOperandSegments,
     not read and take the value of `other` (undefined without it). A scalar
     pointer loads one value, seen by the whole program.
 
+    A plain load is weak: it may be merged with another, removed when
+    unused, or hoisted out of a loop that writes nothing. `volatile` makes
+    every execution read memory (a spin-wait on a flag); `acquire <scope>`
+    also orders every later access of the program after it, and pairs with
+    a `release` atomic of another program at that scope. Neither is ever
+    merged, removed or moved.
+
     ```mlir
     %x = blk.load %ptrs, %mask, %zero : tensor<1024x!blk.ptr<f16>>
     %m = blk.load %mean_ptr : !blk.ptr<f32>
+    %ready = blk.load acquire gpu %flag : !blk.ptr<i32>
     ```
   }];
   let arguments = (ins Blk_PtrLike:$ptr, Optional<Blk_MaskLike>:$mask,
-                       Optional<AnyType>:$other);
+                       Optional<AnyType>:$other, UnitAttr:$isVolatile,
+                       OptionalAttr<Blk_MemScope>:$acquireScope);
   let results = (outs AnyType:$result);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -241,6 +250,10 @@ def Blk_LoadOp : Blk_Op<"load", [AttrSizedOperandSegments,
                    CArg<"::mlir::Value", "{}">:$mask,
                    CArg<"::mlir::Value", "{}">:$other)>
   ];
+  let extraClassDeclaration = [{
+    /// Volatile or acquire: every execution reads memory, in order.
+    bool isOrdered() { return getIsVolatile() || getAcquireScope(); }
+  }];
 }
 
 def Blk_StoreOp : Blk_Op<"store", [
@@ -313,6 +326,7 @@ def Blk_YieldOp : Blk_Op<"yield", [Pure, Terminator, ReturnLike,
 //===----------------------------------------------------------------------===//
 
 def Blk_AtomicCasOp : Blk_Op<"atomic_cas", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
     TypesMatchWith<"cmp type is the pointee type", "ptr", "cmp",
                    "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">,
     TypesMatchWith<"value type is the pointee type", "ptr", "value",
@@ -344,6 +358,7 @@ def Blk_AtomicCasOp : Blk_Op<"atomic_cas", [
 }
 
 def Blk_AtomicXchgOp : Blk_Op<"atomic_xchg", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
     TypesMatchWith<"value type is the pointee type", "ptr", "value",
                    "::llvm::cast<::ln::blk::PtrType>($_self).getPointeeType()">,
     TypesMatchWith<"result type is the pointee type", "ptr", "result",
@@ -365,6 +380,26 @@ def Blk_AtomicXchgOp : Blk_Op<"atomic_xchg", [
   let assemblyFormat = [{
     $sem $scope $ptr `,` $value attr-dict `:` qualified(type($ptr))
   }];
+}
+
+def Blk_BarrierOp : Blk_Op<"barrier"> {
+  let summary = "Wait for every thread of the program, ordering its memory";
+  let description = [{
+    Every thread of the program reaches it before any goes on, and every
+    memory access made before it by any thread of the program is performed
+    for all of them (CTA scope) before any access after it: a scalar store
+    (made by one thread) is then seen by the whole program's loads. Use it
+    where a program reads back through one layout what it wrote through
+    another. Control flow around it must be uniform across the program, as
+    it is for every blk op.
+
+    ```mlir
+    blk.store %flag, %c1 : !blk.ptr<i32>
+    blk.barrier
+    %seen = blk.load %flags, %mask : tensor<128x!blk.ptr<i32>>
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
 }
 
 #endif // LN_DIALECT_BLK_IR_BLKOPS_TD
