@@ -26,21 +26,21 @@ func.func @odd_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 6 : i32} {
 
 // -----
 
-// Elements whose width is not a power of two have no memory access.
-func.func @i24(%P: !blk.ptr<i24>) attributes {blk.num_warps = 1 : i32} {
+// Pointers to bytes and booleans are valid, but have no memory access.
+func.func @i8(%P: !blk.ptr<i8>) attributes {blk.num_warps = 1 : i32} {
   %r = blk.range : tensor<32xi32>
-  %b = blk.splat %P : !blk.ptr<i24> -> tensor<32x!blk.ptr<i24>>
-  %p = blk.addptr %b, %r : tensor<32x!blk.ptr<i24>>, tensor<32xi32>
-  // expected-error @+1 {{global memory accesses of 'i24' are not supported (elements of 16, 32 or 64 bits)}}
-  %v = blk.load %p : tensor<32x!blk.ptr<i24>>
+  %b = blk.splat %P : !blk.ptr<i8> -> tensor<32x!blk.ptr<i8>>
+  %p = blk.addptr %b, %r : tensor<32x!blk.ptr<i8>>, tensor<32xi32>
+  // expected-error @+1 {{global memory accesses of 'i8' are not supported (elements of 16, 32 or 64 bits)}}
+  %v = blk.load %p : tensor<32x!blk.ptr<i8>>
   return
 }
 
 // -----
 
-func.func @i48(%P: !blk.ptr<i48>, %v: i48) attributes {blk.num_warps = 1 : i32} {
-  // expected-error @+1 {{global memory accesses of 'i48' are not supported (elements of 16, 32 or 64 bits)}}
-  blk.store %P, %v : !blk.ptr<i48>
+func.func @i1(%P: !blk.ptr<i1>, %v: i1) attributes {blk.num_warps = 1 : i32} {
+  // expected-error @+1 {{global memory accesses of 'i1' are not supported (elements of 16, 32 or 64 bits)}}
+  blk.store %P, %v : !blk.ptr<i1>
   return
 }
 

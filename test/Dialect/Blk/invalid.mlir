@@ -686,3 +686,48 @@ func.func @acquire_without_scope(%p: !blk.ptr<i32>) -> i32 {
   %v = blk.load acquire everywhere %p : !blk.ptr<i32>
   return %v : i32
 }
+
+//===----------------------------------------------------------------------===//
+// Element types
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// Integers narrower than a byte or of a width other than a power of two
+// have no element size (i24 crashed the lowering, i48 copied 4 of 6 bytes).
+// expected-error @+1 {{pointers address i1, i8, i16, i32, i64, f16, bf16, f32, f64, pointer or !blk.typevar elements, got 'i24'}}
+func.func @pointer_to_i24(%p: !blk.ptr<i24>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{pointers address i1, i8, i16, i32, i64, f16, bf16, f32, f64, pointer or !blk.typevar elements, got 'i48'}}
+func.func @pointer_to_i48(%p: !blk.ptr<i48>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{pointers address i1, i8, i16, i32, i64, f16, bf16, f32, f64, pointer or !blk.typevar elements, got 'i4'}}
+func.func @pointer_to_i4(%p: !blk.ptr<i4>) {
+  return
+}
+
+// -----
+
+// Blocks of them would be exchanged through shared memory in 3-byte slots
+// that their 4-byte stores overrun.
+func.func @broadcast_i24(%x: tensor<64xi24>) {
+  // expected-error @+1 {{'blk.expand_dims' op operand #0 must be ranked tensor of i1, i8, i16, i32, i64, f16, bf16, f32, f64, !blk.ptr or !blk.typevar values, but got 'tensor<64xi24>'}}
+  %e = blk.expand_dims %x, 1 : tensor<64xi24> -> tensor<64x1xi24>
+  return
+}
+
+// -----
+
+func.func @splat_i48(%v: i48) {
+  // expected-error @+1 {{'blk.splat' op result #0 must be ranked tensor of i1, i8, i16, i32, i64, f16, bf16, f32, f64, !blk.ptr or !blk.typevar values, but got 'tensor<32xi48>'}}
+  %s = blk.splat %v : i48 -> tensor<32xi48>
+  return
+}

@@ -33,6 +33,24 @@ Operation *BlkDialect::materializeConstant(OpBuilder &builder, Attribute value,
   return arith::ConstantOp::materialize(builder, value, type, loc);
 }
 
+bool ln::blk::isElementType(Type type) {
+  if (isa<PtrType, TypeVarType>(type))
+    return true;
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return integer.isSignless() &&
+           llvm::is_contained({1u, 8u, 16u, 32u, 64u}, integer.getWidth());
+  return type.isF16() || type.isBF16() || type.isF32() || type.isF64();
+}
+
+LogicalResult PtrType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              Type pointeeType) {
+  if (!isElementType(pointeeType))
+    return emitError() << "pointers address i1, i8, i16, i32, i64, f16, bf16, "
+                          "f32, f64, pointer or !blk.typevar elements, got "
+                       << pointeeType;
+  return success();
+}
+
 Type ln::blk::getTypeWithShapeOf(Type like, Type elementType) {
   if (auto tensor = dyn_cast<RankedTensorType>(like))
     return RankedTensorType::get(tensor.getShape(), elementType);

@@ -20,7 +20,12 @@ def Blk_IntLike : AnyTypeOf<[I32, I64, RankedTensorOf<[I32, I64]>],
                             "i32/i64 or tensor of them">;
 def Blk_MaskLike : AnyTypeOf<[I1, RankedTensorOf<[I1]>],
                              "i1 or tensor of i1">;
-def Blk_Block : RankedTensorOf<[AnyType]>;
+// Integers of other widths have no byte size that addresses, shared-memory
+// exchanges and vector accesses could be computed from (i24 divided by zero
+// in the lowering, i48 moved 4 of its 6 bytes).
+def Blk_Element : Type<CPred<"::ln::blk::isElementType($_self)">,
+    "i1, i8, i16, i32, i64, f16, bf16, f32, f64, !blk.ptr or !blk.typevar">;
+def Blk_Block : RankedTensorOf<[Blk_Element]>;
 
 def Blk_MemSemantic : I32EnumAttr<"MemSemantic",
     "memory ordering of an atomic", [

@@ -12,6 +12,10 @@
 
 namespace ln::blk {
 
+/// Whether blocks and pointers may hold `type`: i1, i8, i16, i32, i64, f16,
+/// bf16, f32, f64, a pointer or a type variable.
+bool isElementType(mlir::Type type);
+
 /// `elementType` with the shape of `like` when `like` is a block.
 mlir::Type getTypeWithShapeOf(mlir::Type like, mlir::Type elementType);
 

@@ -16,7 +16,10 @@ def Blk_PtrType : Blk_Type<"Ptr", "ptr"> {
   let summary = "Pointer into global memory";
   let description = [{
     A pointer to elements of type `pointeeType` in global memory. A tensor
-    of pointers addresses one element per tensor element.
+    of pointers addresses one element per tensor element. Elements are
+    `i1`, `i8`, `i16`, `i32`, `i64`, `f16`, `bf16`, `f32`, `f64`, pointers
+    or a `!blk.typevar`: whole bytes in a power of two, which is what
+    addresses and vector accesses are computed from.
 
     ```mlir
     !blk.ptr<f16>
@@ -25,6 +28,7 @@ def Blk_PtrType : Blk_Type<"Ptr", "ptr"> {
   }];
   let parameters = (ins "::mlir::Type":$pointeeType);
   let assemblyFormat = "`<` $pointeeType `>`";
+  let genVerifyDecl = 1;
 }
 
 def Blk_TypeVarType : Blk_Type<"TypeVar", "typevar"> {
