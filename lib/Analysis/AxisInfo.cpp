@@ -97,17 +97,28 @@ int64_t divisibilityForRuns(const AxisInfo &x, unsigned dim,
   return x.divisibility[dim];
 }
 
-/// `x` once its width changes (sign or zero extension, truncation to
-/// `truncatedBits`, or a 32-bit offset added to a 64-bit pointer): runs of
-/// consecutive values wrap around at the old or new width, so only runs
-/// that start at a multiple of their length, which no such boundary (a
-/// multiple of 2^31 or 2^truncatedBits) can split, survive.
-AxisInfo resized(const AxisInfo &x, unsigned truncatedBits = 64) {
+/// The length of the runs of `x`, of `bits`-bit values, that no wrap point
+/// splits. Runs count up modulo 2^bits, so one may cross 2^(bits-1) (where
+/// signed values wrap) or 2^bits; a run that starts at a multiple of its
+/// length, at most 2^(bits-1), cannot.
+int64_t unwrappedRun(const AxisInfo &x, unsigned dim, unsigned bits) {
+  return std::min(gcd(x.contiguity[dim], x.divisibility[dim]),
+                  int64_t(1) << std::min(bits - 1, 62u));
+}
+
+/// Bits of an integer or index (64) element.
+unsigned bitWidth(Value value) {
+  Type type = getElementTypeOrSelf(value.getType());
+  return type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+}
+
+/// `x`, of `bits` bits, sign- or zero-extended (explicitly, or as the offset
+/// of an `addptr`, which the lowering's GEP sign-extends): a run that wraps
+/// around in the narrow width does not count up in the wide one.
+AxisInfo extend(const AxisInfo &x, unsigned bits) {
   AxisInfo info = x;
   for (unsigned d = 0; d < x.getRank(); ++d) {
-    int64_t contiguity = gcd(x.contiguity[d], x.divisibility[d]);
-    if (truncatedBits < 62)
-      contiguity = std::min(contiguity, int64_t(1) << truncatedBits);
+    int64_t contiguity = unwrappedRun(x, d, bits);
     info.divisibility[d] = divisibilityForRuns(x, d, contiguity);
     info.contiguity[d] = contiguity;
   }
@@ -187,22 +198,20 @@ bool isThresholdOnRight(arith::CmpIPredicate predicate) {
 /// A comparison is uniform where both operands are. Beyond that, a threshold
 /// test of a contiguous run starting at a multiple of d_a against a uniform
 /// value divisible by d_b is uniform over aligned chunks of gcd(c_a, d_a,
-/// d_b): no chunk can straddle the bound. Equality tests get nothing more
-/// (x == n holds on a single element of a run), and an i1 result's
-/// divisibility stays 1 (true is 1).
+/// d_b): no chunk can straddle the bound, nor the wrap points of `bits`-bit
+/// values. Equality tests get nothing more (x == n holds on a single element
+/// of a run), and an i1 result's divisibility stays 1 (true is 1).
 AxisInfo compare(arith::CmpIPredicate predicate, const AxisInfo &a,
-                 const AxisInfo &b, ArrayRef<int64_t> shape) {
+                 const AxisInfo &b, ArrayRef<int64_t> shape, unsigned bits) {
   AxisInfo info = AxisInfo::unknown(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     int64_t constancy = gcd(a.constancy[d], b.constancy[d]);
     if (b.constancy[d] == shape[d] && isThresholdOnLeft(predicate))
       constancy = std::max(
-          constancy, gcd(gcd(a.contiguity[d], a.divisibility[d]),
-                         b.divisibility[d]));
+          constancy, gcd(unwrappedRun(a, d, bits), b.divisibility[d]));
     if (a.constancy[d] == shape[d] && isThresholdOnRight(predicate))
       constancy = std::max(
-          constancy, gcd(gcd(b.contiguity[d], b.divisibility[d]),
-                         a.divisibility[d]));
+          constancy, gcd(unwrappedRun(b, d, bits), a.divisibility[d]));
     info.constancy[d] = constancy;
   }
   return info;
@@ -297,11 +306,9 @@ void AxisInfoAnalysis::visit(Operation *op) {
             return result;
           })
           .Case([&](blk::AddPtrOp addptr) {
-            // Offsets narrower than pointers are sign-extended.
             AxisInfo offset = info(addptr.getOffset());
-            if (getElementTypeOrSelf(addptr.getOffset().getType())
-                    .getIntOrFloatBitWidth() < 64)
-              offset = resized(offset);
+            if (unsigned bits = bitWidth(addptr.getOffset()); bits < 64)
+              offset = extend(offset, bits);
             return add(info(addptr.getPtr()), offset,
                        pointeeBytes(addptr.getType()));
           })
@@ -316,16 +323,15 @@ void AxisInfoAnalysis::visit(Operation *op) {
           })
           .Case<arith::ExtSIOp, arith::ExtUIOp, arith::IndexCastOp>(
               [&](Operation *cast) {
-                return resized(info(cast->getOperand(0)));
+                Value in = cast->getOperand(0);
+                return extend(info(in), bitWidth(in));
               })
-          .Case([&](arith::TruncIOp trunc) {
-            return resized(info(trunc.getIn()),
-                           getElementTypeOrSelf(trunc.getType())
-                               .getIntOrFloatBitWidth());
-          })
+          // Truncation keeps runs counting up modulo the narrow width, and
+          // the low bits of a multiple of 2^k are one too (or 0).
+          .Case([&](arith::TruncIOp trunc) { return info(trunc.getIn()); })
           .Case([&](arith::CmpIOp cmp) -> std::optional<AxisInfo> {
             return compare(cmp.getPredicate(), info(cmp.getLhs()),
-                           info(cmp.getRhs()), shape);
+                           info(cmp.getRhs()), shape, bitWidth(cmp.getLhs()));
           })
           .Case<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
               [&](Operation *logic) {

@@ -317,3 +317,48 @@ func.func @tile_offsets(%N: i32, %N16: i32 {blk.divisibility = 16 : i32}) {
   %offsets16 = arith.addi %row_offsets16, %c2 : tensor<32x128xi32>
   return
 }
+
+// -----
+
+// Runs count up modulo their width: m + range wraps from 2^31 - 1 to -2^31
+// when m is near it. Sign-extended, explicitly or as an addptr offset (the
+// lowering's GEP extends it), only runs starting at a multiple of their
+// length stay runs; the pointers of m + range are not contiguous, those of
+// n + range are, over runs of n's divisibility.
+func.func @widths(%m: i32, %n: i32 {blk.divisibility = 16 : i32},
+                  %X: !blk.ptr<f16> {blk.divisibility = 16 : i32}) {
+  // expected-remark @+1 {{contiguity = [256], divisibility = [1073741824], constancy = [1]}}
+  %r = blk.range : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [256]}}
+  %ms = blk.splat %m : i32 -> tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [256], divisibility = [1], constancy = [1]}}
+  %a = arith.addi %ms, %r : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %ea = arith.extsi %a : tensor<256xi32> to tensor<256xi64>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [16], constancy = [256]}}
+  %Xs = blk.splat %X : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [2], constancy = [1]}}
+  %pa = blk.addptr %Xs, %a : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [16], constancy = [256]}}
+  %ns = blk.splat %n : i32 -> tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [256], divisibility = [16], constancy = [1]}}
+  %b = arith.addi %ns, %r : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [16], divisibility = [16], constancy = [1]}}
+  %eb = arith.extsi %b : tensor<256xi32> to tensor<256xi64>
+  // expected-remark @+1 {{contiguity = [16], divisibility = [16], constancy = [1]}}
+  %pb = blk.addptr %Xs, %b : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  // 64-bit offsets are added as they are.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [2], constancy = [1]}}
+  %pe = blk.addptr %Xs, %ea : tensor<256x!blk.ptr<f16>>, tensor<256xi64>
+  // One bit wraps every other element: 0, 1 (-1 signed), 0, 1, ... so a
+  // signed comparison or extension of it is uniform or counts up nowhere.
+  // expected-remark @+1 {{contiguity = [256], divisibility = [1073741824], constancy = [1]}}
+  %t = arith.trunci %r : tensor<256xi32> to tensor<256xi1>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1073741824], constancy = [256]}}
+  %f = arith.constant dense<false> : tensor<256xi1>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %lt = arith.cmpi slt, %t, %f : tensor<256xi1>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %e = arith.extsi %t : tensor<256xi1> to tensor<256xi32>
+  return
+}
