@@ -72,7 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // Diagnostics are the expected outcome of bad input: swallow them.
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) { return success(); });
 
-  StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer stops at a NUL after the buffer: the fuzzer's bytes have
+  // none, a std::string's do.
+  std::string text(reinterpret_cast<const char *>(data), size);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (!module)
     return 0;
