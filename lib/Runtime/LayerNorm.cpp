@@ -45,6 +45,15 @@ bool ln::runtime::isAlignedLaunch(std::initializer_list<const void *> pointers,
   return true;
 }
 
+/// Whether `kernel` is a specialization of `entry` for `dtype` in the
+/// flavour `aligned` asks for. Called on every launch: compares in place and
+/// builds no strings.
+static bool isSpecialization(const EmbeddedKernel &kernel, const char *entry,
+                             ln_dtype dtype, bool aligned) {
+  return kernel.dtype == dtype && kernel.aligned == aligned &&
+         std::strcmp(kernel.entry, entry) == 0;
+}
+
 const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
                                                 size_t count, const char *entry,
                                                 ln_dtype dtype, int64_t columns,
@@ -52,9 +61,7 @@ const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
   const EmbeddedKernel *fitting = nullptr, *largest = nullptr;
   for (size_t i = 0; i < count; ++i) {
     const EmbeddedKernel &kernel = table[i];
-    // Called on every launch: compare in place, build no strings.
-    if (kernel.dtype != dtype || kernel.aligned != aligned ||
-        std::strcmp(kernel.entry, entry) != 0)
+    if (!isSpecialization(kernel, entry, dtype, aligned))
       continue;
     if (kernel.blockSize >= columns &&
         (!fitting || kernel.blockSize < fitting->blockSize))
@@ -73,8 +80,7 @@ const EmbeddedKernel *ln::runtime::selectReductionKernel(
   const EmbeddedKernel *widest = nullptr, *narrowest = nullptr;
   for (size_t i = 0; i < count; ++i) {
     const EmbeddedKernel &kernel = table[i];
-    if (kernel.dtype != dtype || kernel.aligned != aligned ||
-        std::strcmp(kernel.entry, kBackwardDwDbKernel) != 0)
+    if (!isSpecialization(kernel, kBackwardDwDbKernel, dtype, aligned))
       continue;
     if (!narrowest || kernel.blockSize < narrowest->blockSize)
       narrowest = &kernel;
@@ -123,7 +129,6 @@ BackwardPlan ln::runtime::planFusedBackward(int64_t M, int64_t N,
 BackwardPlan ln::runtime::planPersistentBackward(int64_t M, int64_t N) {
   BackwardPlan plan;
   plan.path = BackwardPath::Persistent;
-  plan.rowsPerProgram = 0;
   plan.programs = std::min(M, kMaxPersistentPrograms);
   plan.partialRows = plan.programs;
   layOutPartials(plan, N);
@@ -214,9 +219,10 @@ BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
 
 size_t ln::runtime::getBackwardWorkspaceBytes(ln_dtype dtype, int64_t M,
                                               int64_t N) {
+  // LN_BACKWARD_AUTO always plans what one of these two plans.
   size_t bytes = 0;
   for (ln_backward_algorithm algorithm :
-       {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
+       {LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
     bytes = std::max(bytes, planBackward(dtype, M, N, algorithm).workspaceBytes);
   return bytes;
 }

@@ -28,11 +28,31 @@ struct ModuleCache {
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, CUfunction> embedded;
   /// getResidentPrograms() by context and table entry.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, int64_t> resident;
+  /// getMultiprocessorCount() by context.
+  std::map<CUcontext, int> multiprocessors;
 };
 
 ModuleCache &getModuleCache() {
   static ModuleCache cache;
   return cache;
+}
+
+/// The value `map` holds for `key`, computed by `compute` (outside the
+/// cache's lock: it may call the driver, and other lookups) the first time.
+template <typename Key, typename Value, typename Compute>
+Value lookupOrCompute(std::map<Key, Value> &map, const Key &key,
+                      Compute compute) {
+  ModuleCache &cache = getModuleCache();
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto known = map.find(key);
+    if (known != map.end())
+      return known->second;
+  }
+  Value value = compute();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  map.emplace(key, value);
+  return value;
 }
 
 } // namespace
@@ -82,19 +102,14 @@ std::string Context::getDeviceName() const {
 
 int Context::getMultiprocessorCount() const {
   // Asked on every backward launch: once per context.
-  static std::mutex mutex;
-  static std::map<CUcontext, int> counts;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto known = counts.find(handle);
-  if (known != counts.end())
-    return known->second;
-  int count = 0;
-  check(driver->cuDeviceGetAttribute(&count,
-                                     CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
-                                     currentDevice(*this)),
-        "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
-  counts.emplace(handle, count);
-  return count;
+  return lookupOrCompute(getModuleCache().multiprocessors, handle, [&] {
+    int count = 0;
+    check(driver->cuDeviceGetAttribute(&count,
+                                       CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                                       currentDevice(*this)),
+          "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
+    return count;
+  });
 }
 
 CUfunction Context::getFunction(const char *ptx, const char *entry) const {
@@ -133,38 +148,20 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
 }
 
 CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {
-  ModuleCache &cache = getModuleCache();
-  {
-    std::lock_guard<std::mutex> lock(cache.mutex);
-    auto known = cache.embedded.find({handle, &kernel});
-    if (known != cache.embedded.end())
-      return known->second;
-  }
-  CUfunction function = getFunction(kernel.ptx, kernel.entry);
-  std::lock_guard<std::mutex> lock(cache.mutex);
-  cache.embedded.emplace(std::make_pair(handle, &kernel), function);
-  return function;
+  return lookupOrCompute(getModuleCache().embedded, {handle, &kernel},
+                         [&] { return getFunction(kernel.ptx, kernel.entry); });
 }
 
 int64_t Context::getResidentPrograms(const EmbeddedKernel &kernel) const {
-  ModuleCache &cache = getModuleCache();
-  {
-    std::lock_guard<std::mutex> lock(cache.mutex);
-    auto known = cache.resident.find({handle, &kernel});
-    if (known != cache.resident.end())
-      return known->second;
-  }
-  int perMultiprocessor = 0;
-  check(driver->cuOccupancyMaxActiveBlocksPerMultiprocessor(
-            &perMultiprocessor, getFunction(kernel), 32 * kernel.numWarps,
-            /*dynamicSMemSize=*/0),
-        "cuOccupancyMaxActiveBlocksPerMultiprocessor");
-  int64_t programs =
-      std::max<int64_t>(1, int64_t(perMultiprocessor) *
-                               getMultiprocessorCount());
-  std::lock_guard<std::mutex> lock(cache.mutex);
-  cache.resident.emplace(std::make_pair(handle, &kernel), programs);
-  return programs;
+  return lookupOrCompute(getModuleCache().resident, {handle, &kernel}, [&] {
+    int perMultiprocessor = 0;
+    check(driver->cuOccupancyMaxActiveBlocksPerMultiprocessor(
+              &perMultiprocessor, getFunction(kernel), 32 * kernel.numWarps,
+              /*dynamicSMemSize=*/0),
+          "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+    return std::max<int64_t>(1, int64_t(perMultiprocessor) *
+                                    getMultiprocessorCount());
+  });
 }
 
 CUfunction Context::getFunctionOfText(const std::string &ptx,

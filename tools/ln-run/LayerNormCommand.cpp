@@ -55,15 +55,8 @@ double ln::run::timeMedian(const Context &context, const TimingOptions &timing,
 }
 
 double ln::run::measureCopyBandwidth(const Context &context) {
-  static constexpr size_t kBytes = size_t(1) << 30;
-  DeviceBuffer source(context, kBytes), destination(context, kBytes);
-  const DriverApi &driver = context.getDriver();
-  double milliseconds = timeMedian(context, {3, 10}, [&] {
-    context.check(driver.cuMemcpyDtoDAsync(destination.get(), source.get(),
-                                           kBytes, nullptr),
-                  "cuMemcpyDtoDAsync");
-  });
-  return 2.0 * kBytes / (milliseconds * 1e-3);
+  // A 1 GiB copy: 2 GiB read and written.
+  return measureSameShapeCopy(context, {3, 10}, size_t(2) << 30);
 }
 
 double ln::run::measureSameShapeCopy(const Context &context,
@@ -366,7 +359,7 @@ LayerNormResult runBackward(const Context &context, const Problem &p,
                       static_cast<const float *>(devMean.data()),
                       static_cast<const float *>(devRstd.data()), devDx.data(),
                       p.stride, devDw.data(), devDb.data(), workspaceArgument,
-                      options.timing.backwardAlgorithm);
+                      options.backwardAlgorithm);
   };
 
   if (options.check) {
@@ -512,6 +505,7 @@ int ln::run::runSweepCommand(const SweepOptions &options) {
       settings.check = options.check;
       settings.bench = true;
       settings.timing = options.timing;
+      settings.backwardAlgorithm = options.backwardAlgorithm;
       LayerNormResult result =
           runLayerNorm(context, {mode, options.dtype, options.M, N}, settings);
       allPassed &= result.passed;

@@ -186,13 +186,17 @@ void addTimingFlags(FlagParser &parser, TimingOptions &timing) {
   parser.value("--reps", [&](const std::string &v) {
     timing.repetitions = int(parseInteger("--reps", v, 1, 100000));
   });
+}
+
+void addBackwardAlgorithmFlag(FlagParser &parser,
+                              ln_backward_algorithm &algorithm) {
   parser.value("--backward-algorithm", [&](const std::string &v) {
     if (v == "auto")
-      timing.backwardAlgorithm = LN_BACKWARD_AUTO;
+      algorithm = LN_BACKWARD_AUTO;
     else if (v == "partial-rows")
-      timing.backwardAlgorithm = LN_BACKWARD_PARTIAL_ROWS;
+      algorithm = LN_BACKWARD_PARTIAL_ROWS;
     else if (v == "locked")
-      timing.backwardAlgorithm = LN_BACKWARD_LOCKED;
+      algorithm = LN_BACKWARD_LOCKED;
     else
       throw UsageError("--backward-algorithm must be auto, partial-rows or "
                        "locked, got '" + v + "'");
@@ -260,6 +264,7 @@ ln::run::parseLayerNormOptions(const std::vector<std::string> &args) {
   parser.flag("--bench", [&] { options.bench = true; });
   parser.flag("--runtime-workspace", [&] { options.runtimeWorkspace = true; });
   addTimingFlags(parser, options.timing);
+  addBackwardAlgorithmFlag(parser, options.backwardAlgorithm);
   parser.parse(args);
   int64_t widest = *std::max_element(options.Ns.begin(), options.Ns.end());
   if (options.rowStride && *options.rowStride < widest)
@@ -291,6 +296,7 @@ SweepOptions ln::run::parseSweepOptions(const std::vector<std::string> &args) {
   parser.value("--json", [&](const std::string &v) { options.jsonPath = v; });
   parser.flag("--no-check", [&] { options.check = false; });
   addTimingFlags(parser, options.timing);
+  addBackwardAlgorithmFlag(parser, options.backwardAlgorithm);
   parser.parse(args);
   if (options.Ns.empty())
     for (int64_t i = 2; i < 32; ++i)

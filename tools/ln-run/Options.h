@@ -33,8 +33,6 @@ enum class Mode { Forward, Backward };
 struct TimingOptions {
   int warmup = 25;
   int repetitions = 100;
-  /// How backward passes sum dw and db (--backward-algorithm).
-  ln_backward_algorithm backwardAlgorithm = LN_BACKWARD_AUTO;
 };
 
 /// One problem of `ln-run layernorm`.
@@ -55,6 +53,8 @@ struct LayerNormOptions {
   bool check = false, bench = false;
   /// Backward: pass no workspace, so that the runtime uses its own.
   bool runtimeWorkspace = false;
+  /// How backward passes sum dw and db (--backward-algorithm).
+  ln_backward_algorithm backwardAlgorithm = LN_BACKWARD_AUTO;
   std::optional<uint64_t> seed;
   TimingOptions timing;
 };
@@ -67,6 +67,7 @@ struct SweepOptions {
   bool check = true;
   std::string csvPath, jsonPath;
   TimingOptions timing;
+  ln_backward_algorithm backwardAlgorithm = LN_BACKWARD_AUTO;
 };
 
 /// One argument of a user kernel: a scalar, or a buffer of `count` elements

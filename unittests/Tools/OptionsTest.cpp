@@ -28,12 +28,12 @@ TEST(Options, LayerNormDefaultsAndFlags) {
   EXPECT_TRUE(o.runtimeWorkspace);
   EXPECT_EQ(*o.rowStride, 128);
   EXPECT_EQ(o.timing.repetitions, 7);
-  EXPECT_EQ(o.timing.backwardAlgorithm, LN_BACKWARD_AUTO);
+  EXPECT_EQ(o.backwardAlgorithm, LN_BACKWARD_AUTO);
   EXPECT_EQ(parseLayerNormOptions({"--backward-algorithm", "locked"})
-                .timing.backwardAlgorithm,
+                .backwardAlgorithm,
             LN_BACKWARD_LOCKED);
   EXPECT_EQ(parseSweepOptions({"--backward-algorithm=partial-rows"})
-                .timing.backwardAlgorithm,
+                .backwardAlgorithm,
             LN_BACKWARD_PARTIAL_ROWS);
 }
 
