@@ -125,3 +125,21 @@ def test_workspaces_are_released_and_memory_stays_flat():
     # caching allocator keeps the outputs' blocks, which it had before.
     assert free_before - free_during < 64 << 20
     assert abs(free_before - free_after) < 8 << 20
+
+
+def test_release_gives_the_workspace_back():
+    """A workspace large enough to see (32 MB: 1024 partial rows of 4096
+    features, twice): the release returns at least its size to the
+    device."""
+    stream = torch.cuda.current_stream()
+    problem = make_problem(2048, 4096, 5)
+    _runtime.release_workspaces()
+    backward_with_owned_workspace(*problem, stream)
+    torch.cuda.synchronize()
+    free_grown, _ = torch.cuda.mem_get_info()
+    _runtime.release_workspaces()
+    free_released, _ = torch.cuda.mem_get_info()
+    size = _runtime.layer_norm_backward_workspace_size(_runtime.DType.F32,
+                                                       2048, 4096)
+    assert size >= 32 << 20
+    assert free_released - free_grown >= size
