@@ -29,7 +29,7 @@ AxisInfo AxisInfo::unknown(unsigned rank, int64_t divisibility) {
 AxisInfo AxisInfo::uniform(ArrayRef<int64_t> shape, int64_t divisibility) {
   AxisInfo info = unknown(shape.size(), divisibility);
   for (auto [dim, size] : llvm::enumerate(shape))
-    info.constancy[dim] = size;
+    info.constancy[dim] = blockExtent(size);
   return info;
 }
 
@@ -206,10 +206,12 @@ AxisInfo compare(arith::CmpIPredicate predicate, const AxisInfo &a,
   AxisInfo info = AxisInfo::unknown(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     int64_t constancy = gcd(a.constancy[d], b.constancy[d]);
-    if (b.constancy[d] == shape[d] && isThresholdOnLeft(predicate))
+    if (b.constancy[d] == blockExtent(shape[d]) &&
+        isThresholdOnLeft(predicate))
       constancy = std::max(
           constancy, gcd(unwrappedRun(a, d, bits), b.divisibility[d]));
-    if (a.constancy[d] == shape[d] && isThresholdOnRight(predicate))
+    if (a.constancy[d] == blockExtent(shape[d]) &&
+        isThresholdOnRight(predicate))
       constancy = std::max(
           constancy, gcd(unwrappedRun(b, d, bits), a.divisibility[d]));
     info.constancy[d] = constancy;
@@ -272,8 +274,13 @@ void AxisInfoAnalysis::visit(Operation *op) {
           })
           .Case([&](blk::RangeOp range) {
             AxisInfo result = AxisInfo::unknown(1);
-            result.contiguity[0] = shape[0];
-            result.divisibility[0] = highestPowerOfTwoDivisor(range.getStart());
+            // A range whose size is not a power of two is claimed as runs
+            // of blockExtent: those after the first start at start + a
+            // multiple of it.
+            int64_t run = blockExtent(shape[0]);
+            int64_t start = highestPowerOfTwoDivisor(range.getStart());
+            result.contiguity[0] = run;
+            result.divisibility[0] = run == shape[0] ? start : gcd(start, run);
             return result;
           })
           .Case([&](blk::SplatOp splat) {
@@ -301,7 +308,7 @@ void AxisInfoAnalysis::visit(Operation *op) {
             for (unsigned d = 0; d < shape.size(); ++d)
               if (srcShape[d] == 1 && shape[d] != 1) {
                 result.contiguity[d] = 1;
-                result.constancy[d] = shape[d];
+                result.constancy[d] = blockExtent(shape[d]);
               }
             return result;
           })
@@ -347,9 +354,9 @@ void AxisInfoAnalysis::visit(Operation *op) {
               int64_t condConstancy =
                   isa<RankedTensorType>(select.getCondition().getType())
                       ? cond.constancy[d]
-                      : shape[d];
+                      : blockExtent(shape[d]);
               result.constancy[d] = gcd(result.constancy[d], condConstancy);
-              if (condConstancy == shape[d]) {
+              if (condConstancy == blockExtent(shape[d])) {
                 int64_t contiguity = std::min(a.contiguity[d], b.contiguity[d]);
                 result.contiguity[d] = contiguity;
                 result.divisibility[d] =

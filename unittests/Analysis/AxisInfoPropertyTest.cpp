@@ -307,7 +307,9 @@ std::string join(ArrayRef<std::string> lines) {
 }
 
 TEST_F(AxisInfoProperty, OneDimensional) {
-  for (int64_t size : {1, 2, 16, 32}) {
+  // Sizes that are not powers of two too: facts along them claim at most
+  // the largest power of two dividing the size.
+  for (int64_t size : {1, 2, 3, 12, 16, 24, 32}) {
     KernelWriter kernel;
     std::vector<Leaf> leaves = writeLeaves1D(kernel, size);
     writeOps(kernel, std::to_string(size), leaves);
@@ -318,7 +320,8 @@ TEST_F(AxisInfoProperty, OneDimensional) {
 
 TEST_F(AxisInfoProperty, TwoDimensional) {
   for (auto [rows, columns] :
-       {std::pair<int64_t, int64_t>{4, 16}, {16, 4}, {1, 16}, {16, 1}}) {
+       {std::pair<int64_t, int64_t>{4, 16}, {16, 4}, {1, 16}, {16, 1},
+        {3, 8}, {4, 12}, {6, 1}}) {
     KernelWriter kernel;
     std::vector<Leaf> leaves = writeLeaves2D(kernel, rows, columns);
     writeOps(kernel, std::to_string(rows) + "x" + std::to_string(columns),

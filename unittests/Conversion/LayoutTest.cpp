@@ -81,6 +81,32 @@ TEST(Layout, TwoDimensionalTile) {
   expectCoversBlock(layout, 4);
 }
 
+TEST(Layout, RowOfNineWarps) {
+  // The forward kernel at N = 4608, f16: 9 warps of 16 elements a thread.
+  BlockedLayout layout = BlockedLayout::get({4608}, 9, 8);
+  EXPECT_EQ(layout.sizePerThread[0], 8);
+  EXPECT_EQ(layout.threadsPerWarp[0], 32);
+  EXPECT_EQ(layout.warpsPerCTA[0], 9);
+  EXPECT_EQ(layout.repeats[0], 2);
+  EXPECT_EQ(layout.getSlotOffset(8)[0], 2304);
+  expectCoversBlock(layout, 9);
+}
+
+TEST(Layout, TileDividesABlockThatIsNotAPowerOfTwo) {
+  // 16 warps cannot split 4608 = 18 x 256 evenly: 2 warps hold distinct
+  // data, repeated 9 times; the other 14 hold copies.
+  BlockedLayout overSixteen = BlockedLayout::get({4608}, 16, 8);
+  EXPECT_EQ(overSixteen.warpsPerCTA[0], 2);
+  EXPECT_EQ(overSixteen.repeats[0], 9);
+  expectCoversBlock(overSixteen, 16);
+  // 24 = 8 x 3: 8 lanes of one element, 3 repeats.
+  BlockedLayout small = BlockedLayout::get({24}, 1, 8);
+  EXPECT_EQ(small.sizePerThread[0], 1);
+  EXPECT_EQ(small.threadsPerWarp[0], 8);
+  EXPECT_EQ(small.repeats[0], 3);
+  expectCoversBlock(small, 1);
+}
+
 TEST(Layout, EveryShapeIsCovered) {
   for (int64_t warps : {1, 2, 4, 8, 16, 32})
     for (int64_t vector : {4, 8})
@@ -89,6 +115,16 @@ TEST(Layout, EveryShapeIsCovered) {
         expectCoversBlock(BlockedLayout::get({size}, warps, vector), warps);
         expectCoversBlock(BlockedLayout::get({size < 64 ? size : 64, 128},
                                              warps, vector),
+                          warps);
+      }
+  // Sizes and warp counts that are not powers of two.
+  for (int64_t warps : {1, 3, 6, 9, 18, 31})
+    for (int64_t vector : {4, 8})
+      for (int64_t size : {3, 24, 96, 1536, 4608, 7680, 15872}) {
+        SCOPED_TRACE(testing::Message() << size << " " << warps << " warps");
+        expectCoversBlock(BlockedLayout::get({size}, warps, vector), warps);
+        expectCoversBlock(BlockedLayout::get({12, size % 64 + 1}, warps,
+                                             vector),
                           warps);
       }
 }

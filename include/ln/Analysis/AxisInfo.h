@@ -7,7 +7,10 @@
 //   - divisibility: a power of two dividing the first value of every such
 //     run (bytes for pointers, the value itself for integers),
 //   - constancy: the length of the runs of equal values.
-// Runs start at indices that are multiples of their length. The lowering uses
+// Runs start at indices that are multiples of their length, and every length
+// is a power of two (so that min and gcd of two facts agree): along a
+// dimension whose size is not one, a whole-dimension fact claims the largest
+// power of two dividing the size (blockExtent). The lowering uses
 // it to turn loads and stores into 16-byte vector accesses, and to tell
 // when a mask is uniform over a vector so one predicate can guard it.
 //
@@ -51,6 +54,11 @@ struct AxisInfo {
 
 /// The highest power of two dividing `value` (kMaxDivisibility for 0).
 int64_t highestPowerOfTwoDivisor(int64_t value);
+
+/// The longest run a fact may claim along a dimension of `size` elements:
+/// the size itself when it is a power of two, else the largest power of two
+/// dividing it (runs of it tile the dimension exactly).
+inline int64_t blockExtent(int64_t size) { return size & -size; }
 
 /// Computes AxisInfo for every value of the kernels (func.func) under `root`
 /// in one forward walk. Values the rules do not cover (loop-carried values,

@@ -48,11 +48,10 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
            << kernel.getName()
            << "' is not specialized (no blk.num_warps); run blk-specialize "
               "first";
-  // A CTA has at most 1024 threads; layouts split blocks over a power of
-  // two of warps.
+  // A CTA has at most 1024 threads.
   int64_t warps = numWarps.getInt();
-  if (warps < 1 || warps > kMaxWarps || !llvm::isPowerOf2_64(warps))
-    return kernel.emitError("blk.num_warps must be a power of two from 1 to ")
+  if (warps < 1 || warps > kMaxWarps)
+    return kernel.emitError("blk.num_warps must be from 1 to ")
            << kMaxWarps << " (a CTA has at most 1024 threads), got " << warps;
   WalkResult result = kernel.walk([&](Operation *op) {
     if (auto constexprOp = dyn_cast<blk::ConstexprOp>(op)) {
@@ -70,12 +69,8 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor)
         return true;
-      if (!tensor.hasStaticShape() ||
-          llvm::any_of(tensor.getShape(), [](int64_t size) {
-            return !llvm::isPowerOf2_64(size);
-          })) {
-        op->emitError("blocks must have static power-of-two shapes, got ")
-            << type;
+      if (!tensor.hasStaticShape()) {
+        op->emitError("blocks must have static shapes, got ") << type;
         return false;
       }
       int64_t threads = 32 * warps;

@@ -2,10 +2,16 @@
 
 #include "Layout.h"
 
+#include "llvm/ADT/bit.h"
+
 #include <algorithm>
 #include <cassert>
 
 using namespace ln;
+
+static int64_t largestPowerOfTwoDivisor(int64_t value) {
+  return value & -value;
+}
 
 BlockedLayout BlockedLayout::get(llvm::ArrayRef<int64_t> shape,
                                  int64_t numWarps, int64_t vectorWidth) {
@@ -18,32 +24,46 @@ BlockedLayout BlockedLayout::get(llvm::ArrayRef<int64_t> shape,
   layout.warpsPerCTA.assign(rank, 1);
 
   // Enough elements per thread for 16-byte accesses, but not so many that
-  // threads sit idle on small blocks.
+  // threads sit idle on small blocks. Every factor divides what is left of
+  // its dimension, so the tile divides the block (sizes need not be powers
+  // of two, nor the number of warps); lanes stay a power of two, which the
+  // butterfly reductions rely on.
   int64_t elements = 1;
   for (int64_t size : shape)
     elements *= size;
   int64_t threads = 32 * numWarps;
-  layout.sizePerThread[last] = std::clamp<int64_t>(
+  int64_t wanted = std::clamp<int64_t>(
       std::min(elements / threads, shape[last]), 1, vectorWidth);
+  layout.sizePerThread[last] =
+      std::min<int64_t>(llvm::bit_floor(uint64_t(wanted)),
+                        largestPowerOfTwoDivisor(shape[last]));
 
   // Lanes: last dimension first, the rest down the first dimension.
   int64_t lanes = 32;
   for (int dim = last; dim >= 0; --dim) {
     int64_t fit = shape[dim] / layout.sizePerThread[dim];
-    layout.threadsPerWarp[dim] = std::clamp<int64_t>(fit, 1, lanes);
+    layout.threadsPerWarp[dim] = std::min<int64_t>(
+        llvm::bit_floor(uint64_t(std::min(fit, lanes))),
+        largestPowerOfTwoDivisor(fit));
     lanes /= layout.threadsPerWarp[dim];
   }
-  // Warps: first dimension first.
+  // Warps: first dimension first, the largest divisor of the warps left
+  // that divides the dimension's remaining extent.
   int64_t warps = numWarps;
   for (unsigned dim = 0; dim < rank; ++dim) {
     int64_t fit = shape[dim] /
                   (layout.sizePerThread[dim] * layout.threadsPerWarp[dim]);
-    layout.warpsPerCTA[dim] = std::clamp<int64_t>(fit, 1, warps);
-    warps /= layout.warpsPerCTA[dim];
+    int64_t used = 1;
+    for (int64_t divisor = std::min(fit, warps); divisor > 1; --divisor)
+      if (warps % divisor == 0 && fit % divisor == 0) {
+        used = divisor;
+        break;
+      }
+    layout.warpsPerCTA[dim] = used;
+    warps /= used;
   }
   for (unsigned dim = 0; dim < rank; ++dim)
-    layout.repeats.push_back(
-        std::max<int64_t>(1, shape[dim] / layout.getTileSize(dim)));
+    layout.repeats.push_back(shape[dim] / layout.getTileSize(dim));
   return layout;
 }
 

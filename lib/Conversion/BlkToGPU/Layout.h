@@ -14,7 +14,10 @@ namespace ln {
 /// CTA of `numWarps` warps, last dimension fastest. Along dimension d each
 /// thread owns `sizePerThread[d]` consecutive elements; `threadsPerWarp[d]`
 /// lanes and `warpsPerCTA[d]` warps tile the dimension, and the tile repeats
-/// `repeats[d]` times. Lanes and warps beyond the tile hold copies.
+/// `repeats[d]` times; the tile divides the block exactly, which is why a
+/// block whose size is not a power of two may use fewer lanes or warps than
+/// the CTA has (e.g. 4608 elements over 16 warps, 8 a thread: 2 warps wide,
+/// 9 repeats). Lanes and warps beyond the tile hold copies.
 ///
 /// A thread's elements ("slots") are numbered repeat-major, then element
 /// within the thread, last dimension fastest; slot coordinates are the

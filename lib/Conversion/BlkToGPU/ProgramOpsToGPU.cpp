@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 
 using namespace mlir;
 using namespace ln;
@@ -45,6 +46,13 @@ struct FuncOpLowering : public OpConversionPattern<func::FuncOp> {
                      rewriter.getUnitAttr());
     gpuFunc.setKnownBlockSizeAttr(
         rewriter.getDenseI32ArrayAttr({int32_t(32 * numWarps), 1, 1}));
+    // ptxas sizes registers for this many CTAs a multiprocessor
+    // (.minnctapersm) instead of by its own occupancy guess, which spills
+    // some kernels whose warp count is not a power of two.
+    if (auto minPrograms =
+            func->getAttrOfType<IntegerAttr>("blk.min_programs_per_sm"))
+      gpuFunc->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                       rewriter.getI32IntegerAttr(minPrograms.getInt()));
     rewriter.eraseBlock(&gpuFunc.getBody().front());
     rewriter.inlineRegionBefore(func.getBody(), gpuFunc.getBody(),
                                 gpuFunc.end());

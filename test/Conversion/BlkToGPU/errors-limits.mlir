@@ -4,23 +4,16 @@
 // exceeds it and naming the limit (each of these crashed ln-opt, or made a
 // kernel that could not launch or compile, before).
 
-// A CTA has at most 32 warps, in a power of two.
-// expected-error @+1 {{blk.num_warps must be a power of two from 1 to 32 (a CTA has at most 1024 threads), got 0}}
+// A CTA has at most 32 warps.
+// expected-error @+1 {{blk.num_warps must be from 1 to 32 (a CTA has at most 1024 threads), got 0}}
 func.func @no_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 0 : i32} {
   return
 }
 
 // -----
 
-// expected-error @+1 {{blk.num_warps must be a power of two from 1 to 32 (a CTA has at most 1024 threads), got 33}}
+// expected-error @+1 {{blk.num_warps must be from 1 to 32 (a CTA has at most 1024 threads), got 33}}
 func.func @too_many_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 33 : i32} {
-  return
-}
-
-// -----
-
-// expected-error @+1 {{blk.num_warps must be a power of two from 1 to 32 (a CTA has at most 1024 threads), got 6}}
-func.func @odd_warps(%P: !blk.ptr<f32>) attributes {blk.num_warps = 6 : i32} {
   return
 }
 

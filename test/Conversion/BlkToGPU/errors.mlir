@@ -19,7 +19,7 @@ func.func @unbound_constexpr() attributes {blk.num_warps = 4 : i32} {
 // -----
 
 func.func @dynamic_block(%n: i32) attributes {blk.num_warps = 4 : i32} {
-  // expected-error @+1 {{blocks must have static power-of-two shapes, got 'tensor<?xi32>'}}
+  // expected-error @+1 {{blocks must have static shapes, got 'tensor<?xi32>'}}
   %r = blk.range [%n] : tensor<?xi32>
   return
 }
@@ -38,7 +38,7 @@ func.func @unbound_type_var(%X: !blk.ptr<!blk.typevar<"T">>) attributes {blk.num
 func.func @dynamic_iter_arg(%t: tensor<?xf32>, %n: index) attributes {blk.num_warps = 4 : i32} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  // expected-error @+1 {{blocks must have static power-of-two shapes, got 'tensor<?xf32>'}}
+  // expected-error @+1 {{blocks must have static shapes, got 'tensor<?xf32>'}}
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %t) -> (tensor<?xf32>) {
     scf.yield %a : tensor<?xf32>
   }

@@ -393,3 +393,35 @@ func.func @axis0_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num
   blk.store %q, %s : tensor<128x!blk.ptr<f32>>
   return
 }
+
+// -----
+
+// A block that is not a power of two, over a number of warps that is not
+// either: 2304 f32 over 9 warps is 4 values a thread, 32 lanes, 9 warps,
+// repeated once more (8 values a thread: 7 adds); the 9 warps' partials
+// (36 bytes of arena) are combined by every thread.
+// CHECK: llvm.mlir.global internal @sum_9_warps_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<36 x i8>
+// CHECK-LABEL: gpu.func @sum_9_warps
+// CHECK-SAME: known_block_size = array<i32: 288, 1, 1>
+// CHECK-COUNT-7: arith.addf
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32 : f32
+// CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32 : f32
+// CHECK: gpu.barrier
+// CHECK: llvm.store
+// CHECK: gpu.barrier
+// CHECK-COUNT-9: llvm.load {{.*}} : !llvm.ptr<3> -> f32
+// CHECK-NOT: llvm.load {{.*}} : !llvm.ptr<3>
+// CHECK: gpu.return
+func.func @sum_9_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 9 : i32} {
+  %r = blk.range : tensor<2304xi32>
+  %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<2304x!blk.ptr<f32>>
+  %p = blk.addptr %Xs, %r : tensor<2304x!blk.ptr<f32>>, tensor<2304xi32>
+  %x = blk.load %p : tensor<2304x!blk.ptr<f32>>
+  %s = blk.reduce %x axis 0 : tensor<2304xf32> -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %t = arith.addf %a, %b : f32
+    blk.yield %t : f32
+  }
+  blk.store %Y, %s : !blk.ptr<f32>
+  return
+}

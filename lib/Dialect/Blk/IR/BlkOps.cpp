@@ -29,13 +29,13 @@ static LogicalResult verifyBlockRank(Operation *op, RankedTensorType type) {
   return success();
 }
 
-/// Static sizes must be positive powers of two: the lowering splits blocks
-/// evenly over lanes and warps.
-static LogicalResult verifyPowerOfTwoShape(Operation *op,
-                                           RankedTensorType type) {
+/// Static sizes must be positive. They need not be powers of two: the
+/// lowering picks a tile of lanes and warps that divides the block.
+static LogicalResult verifyPositiveShape(Operation *op,
+                                         RankedTensorType type) {
   for (int64_t size : type.getShape())
-    if (!ShapedType::isDynamic(size) && !llvm::isPowerOf2_64(size))
-      return op->emitOpError("block dimensions must be powers of two, got ")
+    if (!ShapedType::isDynamic(size) && size < 1)
+      return op->emitOpError("block dimensions must be positive, got ")
              << type;
   return success();
 }
@@ -82,8 +82,8 @@ LogicalResult RangeOp::verify() {
   if (failed(verifyDynamicSizeCount(*this, type, getDynamicSize() ? 1 : 0)))
     return failure();
   int64_t size = type.getDimSize(0);
-  if (!ShapedType::isDynamic(size) && (size < 1 || !llvm::isPowerOf2_64(size)))
-    return emitOpError("size must be a positive power of two, got ") << size;
+  if (!ShapedType::isDynamic(size) && size < 1)
+    return emitOpError("size must be positive, got ") << size;
   if (!ShapedType::isDynamic(size) &&
       int64_t(getStart()) + size - 1 > std::numeric_limits<int32_t>::max())
     return emitOpError("range [") << getStart() << ", " << getStart() + size
@@ -98,7 +98,7 @@ LogicalResult RangeOp::verify() {
 LogicalResult SplatOp::verify() {
   RankedTensorType type = getType();
   if (failed(verifyBlockRank(*this, type)) ||
-      failed(verifyPowerOfTwoShape(*this, type)) ||
+      failed(verifyPositiveShape(*this, type)) ||
       failed(verifyDynamicSizeCount(*this, type, getDynamicSizes().size())))
     return failure();
   if (getValue().getType() != type.getElementType())
@@ -176,7 +176,7 @@ LogicalResult BroadcastOp::verify() {
   auto srcType = cast<RankedTensorType>(getSrc().getType());
   auto resultType = cast<RankedTensorType>(getType());
   if (failed(verifyBlockRank(*this, resultType)) ||
-      failed(verifyPowerOfTwoShape(*this, resultType)) ||
+      failed(verifyPositiveShape(*this, resultType)) ||
       failed(verifyDynamicSizeCount(*this, resultType,
                                     getDynamicSizes().size())))
     return failure();

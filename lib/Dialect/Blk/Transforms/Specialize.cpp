@@ -225,7 +225,8 @@ bool refineOnce(func::FuncOp func) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
-                               int numWarps, ArrayRef<unsigned> divisible) {
+                               int numWarps, int minProgramsPerSM,
+                               ArrayRef<unsigned> divisible) {
   MLIRContext *context = func.getContext();
 
   // Element types.
@@ -304,6 +305,9 @@ LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
 
   Builder builder(context);
   func->setAttr("blk.num_warps", builder.getI32IntegerAttr(numWarps));
+  if (minProgramsPerSM > 0)
+    func->setAttr("blk.min_programs_per_sm",
+                  builder.getI32IntegerAttr(minProgramsPerSM));
   for (unsigned index : divisible) {
     if (index >= func.getNumArguments())
       return func.emitError() << "divisible-by-16 names argument #" << index
@@ -320,10 +324,16 @@ struct BlkSpecializePass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (numWarps < 1 || numWarps > 32 || !llvm::isPowerOf2_32(numWarps)) {
-      module.emitError() << "blk-specialize: num-warps must be a power of "
-                            "two in [1, 32], got "
+    if (numWarps < 1 || numWarps > 32) {
+      module.emitError() << "blk-specialize: num-warps must be in [1, 32], "
+                            "got "
                          << static_cast<int>(numWarps);
+      return signalPassFailure();
+    }
+    if (minProgramsPerSM < 0 || minProgramsPerSM > 32) {
+      module.emitError() << "blk-specialize: min-programs-per-sm must be in "
+                            "[0, 32], got "
+                         << static_cast<int>(minProgramsPerSM);
       return signalPassFailure();
     }
     Bindings parsed;
@@ -335,7 +345,8 @@ struct BlkSpecializePass
       if (!kernel.empty() && func.getSymName() != kernel)
         continue;
       found = true;
-      if (failed(specializeKernel(func, parsed, numWarps, divisibleBy16)))
+      if (failed(specializeKernel(func, parsed, numWarps, minProgramsPerSM,
+                                  divisibleBy16)))
         return signalPassFailure();
     }
     if (!kernel.empty() && !found) {

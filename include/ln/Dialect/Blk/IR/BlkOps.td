@@ -102,7 +102,7 @@ def Blk_NumProgramsOp : Blk_Op<"num_programs", [Pure]> {
 def Blk_RangeOp : Blk_Op<"range", [Pure]> {
   let summary = "The block [start, start + size) of consecutive integers";
   let description = [{
-    Triton's `tl.arange(start, start + size)`. The size is the (power of two)
+    Triton's `tl.arange(start, start + size)`. The size is the (positive)
     length of the result; when the result type has a dynamic size, it is
     given as an operand, usually a `blk.constexpr`.
 

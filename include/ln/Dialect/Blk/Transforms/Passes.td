@@ -26,7 +26,11 @@ def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
                "NAME=VALUE bindings: integers for blk.constexpr, types "
                "(f16, bf16, f32, i32, ...) for !blk.typevar">,
     Option<"numWarps", "num-warps", "int", "4",
-           "Warps per program instance (1 to 32, a power of two)">,
+           "Warps per program instance (1 to 32)">,
+    Option<"minProgramsPerSM", "min-programs-per-sm", "int", "0",
+           "Programs that must fit on one multiprocessor at once (1 to 32; "
+           "0: ptxas decides): bounds each thread's registers, as CUDA's "
+           "__launch_bounds__ minimum blocks do">,
     ListOption<"divisibleBy16", "divisible-by-16", "unsigned",
                "Indices of kernel arguments known to be multiples of 16 "
                "(pointers: 16-byte aligned)">,
