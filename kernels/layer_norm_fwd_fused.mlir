@@ -2,7 +2,9 @@
 //
 // One program normalizes one row of X (N features, `stride_x` elements
 // apart from the next row) into Y, and writes the row's mean and 1/std;
-// statistics are kept in f32. When the row fits in one block (the runtime
+// statistics are kept in f32, and the mean is summed shifted by the row's
+// first element (or, in the one-pass form below, by its first chunk's
+// mean). When the row fits in one block (the runtime
 // picks BLOCK_SIZE >= N whenever N <= 8192) the tutorial's three steps
 // (mean, variance, then normalize and apply the affine transform) run on
 // the row loaded once; W and B are loaded for the last step only. Wider rows are walked in BLOCK_SIZE chunks,
@@ -50,18 +52,29 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
   %two = arith.constant 2 : i32
   %half_block = arith.divsi %BLOCK, %two : i32
   %fits = arith.cmpi sle, %N, %BLOCK : i32
+  // The row's first element: the mean is x[0] + sum(x - x[0]) / N, whose
+  // terms are the size of the row's spread rather than of its mean (an f32
+  // sum of x itself loses the low bits of x when the mean is large;
+  // docs/kernel.md, "Summation order"). Loaded here, once for the two paths
+  // that use it: loaded in each, it made ptxas spill f32 BLOCK_SIZE = 4096.
+  %row_first = blk.load %X_row : !ptrT
+  %row_shift = blk.cast %row_first : !T to f32
+  %row_shift_block = blk.splat %row_shift [%BLOCK] : f32 -> tensor<?xf32>
   scf.if %fits {
     %mask = arith.cmpi slt, %arange, %N_block : tensor<?xi32>
     %x = blk.load %x_first_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
     %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
 
-    // Compute the mean.
-    %sum = blk.reduce %x_f32 axis 0 : tensor<?xf32> -> f32 {
+    // Compute the mean, shifted by x[0].
+    %shifted_all = arith.subf %x_f32, %row_shift_block : tensor<?xf32>
+    %shifted = arith.select %mask, %shifted_all, %zeros : tensor<?xi1>, tensor<?xf32>
+    %sum = blk.reduce %shifted axis 0 : tensor<?xf32> -> f32 {
     ^bb0(%a: f32, %b_: f32):
       %s = arith.addf %a, %b_ : f32
       blk.yield %s : f32
     }
-    %mean = arith.divf %sum, %N_f32 : f32
+    %mean_offset = arith.divf %sum, %N_f32 : f32
+    %mean = arith.addf %row_shift, %mean_offset : f32
     %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
 
     // Compute the variance.
@@ -159,7 +172,8 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
       %rstd = arith.divf %one, %std : f32
       scf.yield %mean, %rstd : f32, f32
     } else {
-      // Two passes, as the one-block path: the mean, then the variance.
+      // Two passes, as the one-block path: the mean (of x - x[0]), then
+      // the variance.
       %sum_block = scf.for %off = %c0 to %N step %BLOCK
           iter_args(%acc = %zeros) -> (tensor<?xf32>) : i32 {
         %off_block = blk.splat %off [%BLOCK] : i32 -> tensor<?xi32>
@@ -168,7 +182,9 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
         %ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
         %x = blk.load %ptrs, %mask, %zeros_T : tensor<?x!ptrT>
         %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
-        %next = arith.addf %acc, %x_f32 : tensor<?xf32>
+        %shifted_all = arith.subf %x_f32, %row_shift_block : tensor<?xf32>
+        %shifted = arith.select %mask, %shifted_all, %zeros : tensor<?xi1>, tensor<?xf32>
+        %next = arith.addf %acc, %shifted : tensor<?xf32>
         scf.yield %next : tensor<?xf32>
       }
       %sum = blk.reduce %sum_block axis 0 : tensor<?xf32> -> f32 {
@@ -176,7 +192,8 @@ func.func @layer_norm_fwd_fused(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
         %s = arith.addf %a, %b : f32
         blk.yield %s : f32
       }
-      %mean = arith.divf %sum, %N_f32 : f32
+      %mean_offset = arith.divf %sum, %N_f32 : f32
+      %mean = arith.addf %row_shift, %mean_offset : f32
       %mean_block_stats = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
 
       // Compute the variance.

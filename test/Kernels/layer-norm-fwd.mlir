@@ -2,7 +2,8 @@
 // 4096-wide row per program on 8 warps, for each element type. Aligned
 // (X, Y, W, B, strides and N divisible by 16): every row access is a
 // 16-byte ld/st.global.v4.b32 (16 elements per thread: two v4 per f16 or
-// bf16 tensor, four per f32 one), none is scalar.
+// bf16 tensor, four per f32 one); the one scalar access is the load of the
+// row's first element, the shift of the mean's sum.
 
 // RUN: ln-opt %kernels/layer_norm_fwd_fused.mlir --blk-specialize="bind=BLOCK_SIZE=4096,T=f16 num-warps=8 divisible-by-16=0,1,2,3,6,7,8" --blk-to-ptx | ln-translate --ptx > %t.f16.ptx
 // RUN: ln-opt %kernels/layer_norm_fwd_fused.mlir --blk-specialize="bind=BLOCK_SIZE=4096,T=bf16 num-warps=8 divisible-by-16=0,1,2,3,6,7,8" --blk-to-ptx | ln-translate --ptx > %t.bf16.ptx
@@ -24,6 +25,10 @@
 // RUN: grep "ld.global.v4.b32" %t.f32.ptx | count 40
 // RUN: grep "st.global.v4.b32" %t.f16.ptx | count 4
 // RUN: grep "st.global.v4.b32" %t.f32.ptx | count 8
+// The row's first element, the shift of the mean's sum, is the one scalar
+// load.
+// RUN: grep -E "ld.global.b(16|32) " %t.f16.ptx | count 1
+// RUN: grep -E "ld.global.b(16|32) " %t.f32.ptx | count 1
 
 // ptxas accepts every variant without spilling.
 // RUN: %ptxas %t.f16.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS
@@ -35,6 +40,7 @@
 // CHECK-NOT: .extern
 // CHECK: .visible .entry layer_norm_fwd_fused(
 // CHECK: .maxntid 256, 1, 1
+// CHECK: ld.global.b{{16|32}} %{{r|rs}}{{[0-9]+}}, [%rd{{[0-9]+}}];
 // CHECK-NOT: ld.global.b16
 // CHECK-NOT: ld.global.b32
 // CHECK-NOT: ld.global.v2
