@@ -191,6 +191,30 @@ TEST(LayerNormPlan, KernelSelection) {
   EXPECT_EQ(pick(kForwardKernel, LN_BF16, 100, true, true), "none");
 }
 
+TEST(LayerNormPlan, ForwardBlocksFollowN) {
+  // The shipped forward kernels: a block of every multiple of 512, so a row
+  // just above a power of two runs a block its own size, on its own number
+  // of warps (32 bytes of the row a thread).
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
+    const EmbeddedKernel *k = selectKernel(table, count, kForwardKernel,
+                                           dtype, N, aligned, true);
+    return k ? std::pair<int, int>{k->blockSize, k->numWarps}
+             : std::pair<int, int>{0, 0};
+  };
+  EXPECT_EQ(pick(LN_F16, 4097, true), std::make_pair(4608, 9));
+  EXPECT_EQ(pick(LN_BF16, 4608, false), std::make_pair(4608, 9));
+  EXPECT_EQ(pick(LN_F16, 15872, true), std::make_pair(15872, 31));
+  EXPECT_EQ(pick(LN_F32, 4608, true), std::make_pair(4608, 18));
+  EXPECT_EQ(pick(LN_F16, 1000, true), std::make_pair(1024, 4));
+  // Rows wider than the largest block loop over it: 32 warps when aligned,
+  // 31 in the generic flavour.
+  EXPECT_EQ(pick(LN_F16, 65536, true), std::make_pair(16384, 32));
+  EXPECT_EQ(pick(LN_F16, 16384, false), std::make_pair(15872, 31));
+  EXPECT_EQ(pick(LN_F32, 8193, true), std::make_pair(8192, 32));
+}
+
 TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
@@ -199,9 +223,13 @@ TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
     SCOPED_TRACE(std::string(k.entry) + " " + getDTypeName(k.dtype) + " " +
                  std::to_string(k.blockSize));
     EXPECT_GT(k.blockSize, 0);
-    EXPECT_EQ(k.blockSize & (k.blockSize - 1), 0);
     EXPECT_GE(k.numWarps, 1);
     EXPECT_LE(k.numWarps, 32);
+    // A row block is a power of two, or splits evenly over the threads
+    // (the forward kernel's multiples of 512).
+    if (k.blockSizeM == 0)
+      EXPECT_TRUE((k.blockSize & (k.blockSize - 1)) == 0 ||
+                  k.blockSize % (32 * k.numWarps) == 0);
     std::string ptx = k.ptx;
     EXPECT_NE(ptx.find(std::string(".visible .entry ") + k.entry + "("),
               std::string::npos);
