@@ -192,9 +192,9 @@ TEST(LayerNormPlan, KernelSelection) {
 }
 
 TEST(LayerNormPlan, ForwardBlocksFollowN) {
-  // The shipped forward kernels: a block of every multiple of 512, so a row
-  // just above a power of two runs a block its own size, on its own number
-  // of warps (32 bytes of the row a thread).
+  // The shipped forward kernels: a block of every multiple of 512 up to
+  // 8192, so a row just above a power of two runs a block its own size, on
+  // its own number of warps (16 elements a thread).
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
   auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
@@ -205,14 +205,12 @@ TEST(LayerNormPlan, ForwardBlocksFollowN) {
   };
   EXPECT_EQ(pick(LN_F16, 4097, true), std::make_pair(4608, 9));
   EXPECT_EQ(pick(LN_BF16, 4608, false), std::make_pair(4608, 9));
-  EXPECT_EQ(pick(LN_F16, 15872, true), std::make_pair(15872, 31));
-  EXPECT_EQ(pick(LN_F32, 4608, true), std::make_pair(4608, 18));
+  EXPECT_EQ(pick(LN_F16, 7681, true), std::make_pair(8192, 16));
+  EXPECT_EQ(pick(LN_F32, 4608, true), std::make_pair(4608, 9));
   EXPECT_EQ(pick(LN_F16, 1000, true), std::make_pair(1024, 4));
-  // Rows wider than the largest block loop over it: 32 warps when aligned,
-  // 31 in the generic flavour.
-  EXPECT_EQ(pick(LN_F16, 65536, true), std::make_pair(16384, 32));
-  EXPECT_EQ(pick(LN_F16, 16384, false), std::make_pair(15872, 31));
-  EXPECT_EQ(pick(LN_F32, 8193, true), std::make_pair(8192, 32));
+  // Rows wider than the largest block loop over it.
+  EXPECT_EQ(pick(LN_F16, 65536, true), std::make_pair(8192, 16));
+  EXPECT_EQ(pick(LN_F32, 8193, false), std::make_pair(8192, 16));
 }
 
 TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
