@@ -191,15 +191,16 @@ TEST(LayerNormPlan, KernelSelection) {
   EXPECT_EQ(pick(kForwardKernel, LN_BF16, 100, true, true), "none");
 }
 
-TEST(LayerNormPlan, ForwardBlocksFollowN) {
-  // The shipped forward kernels: a block of every multiple of 512 up to
-  // 8192, so a row just above a power of two runs a block its own size, on
-  // its own number of warps (16 elements a thread).
+TEST(LayerNormPlan, RowBlocksFollowN) {
+  // The shipped row kernels: a block of every multiple of 512 up to 8192,
+  // so a row just above a power of two runs a block its own size, on its
+  // own number of warps (forward: 16 elements a thread).
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
-  auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
-    const EmbeddedKernel *k = selectKernel(table, count, kForwardKernel,
-                                           dtype, N, aligned, true);
+  auto pick = [&](ln_dtype dtype, int64_t N, bool aligned,
+                  const char *entry = kForwardKernel) {
+    const EmbeddedKernel *k = selectKernel(table, count, entry, dtype, N,
+                                           aligned, entry == kForwardKernel);
     return k ? std::pair<int, int>{k->blockSize, k->numWarps}
              : std::pair<int, int>{0, 0};
   };
@@ -211,6 +212,17 @@ TEST(LayerNormPlan, ForwardBlocksFollowN) {
   // Rows wider than the largest block loop over it.
   EXPECT_EQ(pick(LN_F16, 65536, true), std::make_pair(8192, 16));
   EXPECT_EQ(pick(LN_F32, 8193, false), std::make_pair(8192, 16));
+  // Backward dx: the locked kernel 16 elements a thread (but at the
+  // tutorial's 8192 on 8 warps; the generic 7680 spills, so 8192 runs it),
+  // the persistent one a 16-byte vector a thread.
+  EXPECT_EQ(pick(LN_F16, 4097, true, kBackwardDxKernel),
+            std::make_pair(4608, 9));
+  EXPECT_EQ(pick(LN_F16, 7600, false, kBackwardDxKernel),
+            std::make_pair(8192, 8));
+  EXPECT_EQ(pick(LN_BF16, 2049, true, kPersistentBackwardDxKernel),
+            std::make_pair(2560, 10));
+  EXPECT_EQ(pick(LN_F32, 3500, false, kPersistentBackwardDxKernel),
+            std::make_pair(3584, 28));
 }
 
 TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
