@@ -5,6 +5,7 @@
 #include "ln/Dialect/Blk/IR/BlkOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -17,17 +18,6 @@ using namespace ln::concrete;
 //===----------------------------------------------------------------------===//
 // Concrete evaluation
 //===----------------------------------------------------------------------===//
-
-uint64_t concrete::lowBits(uint64_t value, unsigned bits) {
-  return bits >= 64 ? value : value & ((uint64_t(1) << bits) - 1);
-}
-
-int64_t concrete::signedOf(uint64_t value, unsigned bits) {
-  if (bits >= 64)
-    return int64_t(value);
-  uint64_t sign = uint64_t(1) << (bits - 1);
-  return int64_t((lowBits(value, bits) ^ sign) - sign);
-}
 
 static SmallVector<int64_t, 2> shapeOf(Type type) {
   if (auto tensor = dyn_cast<RankedTensorType>(type))
@@ -48,25 +38,6 @@ Concrete concrete::empty(Type type) {
   else
     value.bits = element.getIntOrFloatBitWidth();
   return value;
-}
-
-static bool compare(arith::CmpIPredicate predicate, uint64_t a, uint64_t b,
-                    unsigned bits) {
-  int64_t sa = signedOf(a, bits), sb = signedOf(b, bits);
-  using P = arith::CmpIPredicate;
-  switch (predicate) {
-  case P::eq: return a == b;
-  case P::ne: return a != b;
-  case P::slt: return sa < sb;
-  case P::sle: return sa <= sb;
-  case P::sgt: return sa > sb;
-  case P::sge: return sa >= sb;
-  case P::ult: return a < b;
-  case P::ule: return a <= b;
-  case P::ugt: return a > b;
-  case P::uge: return a >= b;
-  }
-  llvm_unreachable("unknown predicate");
 }
 
 namespace {
@@ -99,7 +70,7 @@ private:
     uint64_t upper = values.at(loop.getUpperBound()).elements[0];
     uint64_t step = values.at(loop.getStep()).elements[0];
     unsigned bits = current.bits;
-    while (signedOf(current.elements[0], bits) < signedOf(upper, bits)) {
+    while (signExtend(current.elements[0], bits) < signExtend(upper, bits)) {
       values[iv] = current;
       observe(iv, current);
       run(*loop.getBody());
@@ -122,11 +93,16 @@ private:
     return result;
   }
 
-  Concrete binary(Operation *op, function_ref<uint64_t(uint64_t, uint64_t)> f) {
-    const Concrete &a = values.at(op->getOperand(0));
-    const Concrete &b = values.at(op->getOperand(1));
+  /// An arith op, element by element.
+  Concrete elementFunction(Operation *op) {
+    interpreter::ElementFunction function =
+        interpreter::getElementFunction(op);
+    SmallVector<uint64_t, 3> operands(op->getNumOperands());
+    std::string undefined;
     return elementwise(op, [&](size_t i, unsigned) {
-      return f(at(a, i), at(b, i));
+      for (auto [k, operand] : llvm::enumerate(op->getOperands()))
+        operands[k] = at(operand, i);
+      return function(operands, undefined);
     });
   }
 
@@ -179,55 +155,11 @@ private:
           Concrete result = empty(type);
           for (size_t i = 0; i < result.elements.size(); ++i)
             result.elements[i] =
-                at(ptr, i) + uint64_t(signedOf(at(offset, i), offsetBits)) *
+                at(ptr, i) + uint64_t(signExtend(at(offset, i), offsetBits)) *
                                  result.pointeeBytes;
           return result;
         })
-        .Case([&](arith::AddIOp) {
-          return binary(op, [](uint64_t a, uint64_t b) { return a + b; });
-        })
-        .Case([&](arith::SubIOp) {
-          return binary(op, [](uint64_t a, uint64_t b) { return a - b; });
-        })
-        .Case([&](arith::MulIOp) {
-          return binary(op, [](uint64_t a, uint64_t b) { return a * b; });
-        })
-        .Case([&](arith::AndIOp) {
-          return binary(op, [](uint64_t a, uint64_t b) { return a & b; });
-        })
-        .Case([&](arith::OrIOp) {
-          return binary(op, [](uint64_t a, uint64_t b) { return a | b; });
-        })
-        .Case([&](arith::XOrIOp) {
-          return binary(op, [](uint64_t a, uint64_t b) { return a ^ b; });
-        })
-        .Case([&](arith::CmpIOp cmp) {
-          unsigned bits = getElementTypeOrSelf(cmp.getLhs().getType())
-                              .getIntOrFloatBitWidth();
-          return binary(op, [&](uint64_t a, uint64_t b) -> uint64_t {
-            return compare(cmp.getPredicate(), a, b, bits);
-          });
-        })
-        .Case([&](arith::SelectOp select) {
-          const Concrete &condition = values.at(select.getCondition());
-          const Concrete &a = values.at(select.getTrueValue());
-          const Concrete &b = values.at(select.getFalseValue());
-          return elementwise(op, [&](size_t i, unsigned) {
-            return at(condition, i) ? at(a, i) : at(b, i);
-          });
-        })
-        .Case([&](arith::ExtSIOp ext) {
-          unsigned bits =
-              getElementTypeOrSelf(ext.getIn().getType()).getIntOrFloatBitWidth();
-          const Concrete &in = values.at(ext.getIn());
-          return elementwise(op, [&](size_t i, unsigned) {
-            return uint64_t(signedOf(at(in, i), bits));
-          });
-        })
-        .Case<arith::ExtUIOp, arith::TruncIOp>([&](Operation *cast) {
-          const Concrete &in = values.at(cast->getOperand(0));
-          return elementwise(op, [&](size_t i, unsigned) { return at(in, i); });
-        });
+        .Default([&](Operation *) { return elementFunction(op); });
   }
 
   DenseMap<Value, Concrete> &values;
@@ -269,7 +201,7 @@ std::string concrete::violation(const AxisInfo &info,
                                " but the run starts at " +
                                std::to_string(pointer || value.bits == 1
                                                   ? int64_t(first)
-                                                  : signedOf(first,
+                                                  : signExtend(first,
                                                              value.bits)));
         for (int64_t j = 1; j < std::min(c, left); ++j) {
           uint64_t expected = pointer ? first + j * value.pointeeBytes

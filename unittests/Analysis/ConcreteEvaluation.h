@@ -10,6 +10,7 @@
 #define LN_UNITTESTS_ANALYSIS_CONCRETEEVALUATION_H
 
 #include "ln/Analysis/AxisInfo.h"
+#include "ln/Interpreter/Elementwise.h"
 
 #include "mlir/IR/Block.h"
 #include "llvm/ADT/DenseMap.h"
@@ -28,16 +29,15 @@ struct Concrete {
   int64_t pointeeBytes = 0; // 0 for integers
 };
 
-/// The low `bits` bits of `value`.
-uint64_t lowBits(uint64_t value, unsigned bits);
-/// The low `bits` bits of `value`, sign-extended.
-int64_t signedOf(uint64_t value, unsigned bits);
+using interpreter::lowBits;
+using interpreter::signExtend;
 /// A value of `type` (a scalar has one element), all elements 0.
 Concrete empty(mlir::Type type);
 
 using Observer = llvm::function_ref<void(mlir::Value, const Concrete &)>;
 
-/// Evaluates the ops of `block` that AxisInfo models, and `scf.for` loops,
+/// Evaluates the ops of `block` that AxisInfo models (the arith ones with
+/// the CPU evaluator's element functions), and `scf.for` loops,
 /// showing every value computed to `observe` (a loop's values once per
 /// iteration); `values` holds the kernel's arguments on entry.
 void evaluate(mlir::Block &block, llvm::DenseMap<mlir::Value, Concrete> &values,
