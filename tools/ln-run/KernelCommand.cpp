@@ -141,6 +141,23 @@ struct Buffer {
     }
   }
 
+  /// Element `i` as text that reads back to the same value: integers
+  /// exactly, floats with as many digits as their type needs.
+  std::string text(int64_t i) const {
+    char digits[32];
+    if (type == "i64") {
+      int64_t v;
+      std::memcpy(&v, bytes.data() + i * 8, 8);
+      std::snprintf(digits, sizeof(digits), "%lld", (long long)v);
+    } else if (type == "i32") {
+      std::snprintf(digits, sizeof(digits), "%.0f", get(i));
+    } else {
+      std::snprintf(digits, sizeof(digits), type == "f64" ? "%.17g" : "%.9g",
+                    get(i));
+    }
+    return digits;
+  }
+
   void set(int64_t i, double value) {
     uint8_t *p = bytes.data() + i * typeBytes(type);
     if (type == "i32") {
@@ -274,35 +291,22 @@ void requireMatchingParameters(const std::string &ptx,
   }
 }
 
-} // namespace
-
-int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
-  if (access(options.file.c_str(), R_OK) != 0)
-    throw UsageError("kernel: cannot read '" + options.file + "'");
-  bool isMLIR = options.file.size() > 5 &&
-                options.file.compare(options.file.size() - 5, 5, ".mlir") == 0;
-  std::string ptx =
-      isMLIR ? compileMLIR(options, argv0) : readFile(options.file);
-
-  requireMatchingParameters(ptx, options);
-
-  Context context = Context::get();
-  CUfunction function = context.getFunctionOfText(ptx, options.name.c_str());
-
-  std::mt19937_64 rng(options.seed ? *options.seed : std::random_device{}());
+/// The filled buffers and the scalars' text, in the order of the --arg list.
+struct HostArguments {
   std::vector<Buffer> buffers;
-  std::vector<DeviceBuffer> deviceBuffers;
   std::vector<std::vector<uint8_t>> scalars;
-  std::vector<void *> arguments;
+};
+
+HostArguments makeArguments(const KernelOptions &options) {
+  std::mt19937_64 rng(options.seed ? *options.seed : std::random_device{}());
+  HostArguments host;
   for (const KernelArgument &argument : options.arguments) {
     if (argument.isBuffer) {
       Buffer buffer{
           argument.type, argument.count,
           std::vector<uint8_t>(argument.count * typeBytes(argument.type))};
       fill(buffer, argument.fill, rng);
-      deviceBuffers.emplace_back(context, buffer.bytes.size());
-      deviceBuffers.back().upload(buffer.bytes.data(), buffer.bytes.size());
-      buffers.push_back(std::move(buffer));
+      host.buffers.push_back(std::move(buffer));
       continue;
     }
     Buffer scalar{argument.type, 1,
@@ -311,21 +315,34 @@ int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
       scalar.setInteger(0, std::stoll(argument.value));
     else
       scalar.set(0, std::strtod(argument.value.c_str(), nullptr));
-    scalars.push_back(std::move(scalar.bytes));
+    host.scalars.push_back(std::move(scalar.bytes));
+  }
+  return host;
+}
+
+/// Runs the kernel on the GPU; the buffers hold its results afterwards.
+void runOnGPU(const KernelOptions &options, const std::string &ptx,
+              HostArguments &host) {
+  Context context = Context::get();
+  CUfunction function = context.getFunctionOfText(ptx, options.name.c_str());
+  std::vector<DeviceBuffer> deviceBuffers;
+  for (const Buffer &buffer : host.buffers) {
+    deviceBuffers.emplace_back(context, buffer.bytes.size());
+    deviceBuffers.back().upload(buffer.bytes.data(), buffer.bytes.size());
   }
   // Argument pointers, in order, once the storage no longer moves.
   size_t nextBuffer = 0, nextScalar = 0;
   std::vector<CUdeviceptr> pointers;
   pointers.reserve(deviceBuffers.size());
+  std::vector<void *> arguments;
   for (const KernelArgument &argument : options.arguments) {
     if (argument.isBuffer) {
       pointers.push_back(deviceBuffers[nextBuffer++].get());
       arguments.push_back(&pointers.back());
     } else {
-      arguments.push_back(scalars[nextScalar++].data());
+      arguments.push_back(host.scalars[nextScalar++].data());
     }
   }
-
   Dim3 grid = {options.grid[0], options.grid[1], options.grid[2]};
   Dim3 block = {options.block[0], options.block[1], options.block[2]};
   auto launch = [&] {
@@ -334,41 +351,147 @@ int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
   launch();
   context.check(context.getDriver().cuCtxSynchronize(),
                 "cuCtxSynchronize (after the kernel)");
-  for (size_t i = 0; i < buffers.size(); ++i)
-    deviceBuffers[i].download(buffers[i].bytes.data(), buffers[i].bytes.size());
+  for (size_t i = 0; i < host.buffers.size(); ++i)
+    deviceBuffers[i].download(host.buffers[i].bytes.data(),
+                              host.buffers[i].bytes.size());
+  if (options.bench)
+    std::printf("  time: %.4f ms (median of %d)\n",
+                timeMedian(context, options.timing, launch),
+                options.timing.repetitions);
+}
 
-  std::printf("%s: grid (%u, %u, %u), block (%u, %u, %u)\n",
-              options.name.c_str(), grid[0], grid[1], grid[2], block[0],
-              block[1], block[2]);
+/// A temporary folder, removed with its files when this goes out of scope.
+class TemporaryFolder {
+public:
+  TemporaryFolder() {
+    std::string pattern = (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") +
+                          std::string("/ln-run-cpu.XXXXXX");
+    if (!mkdtemp(pattern.data()))
+      throw UsageError("--cpu: cannot create a temporary folder");
+    path = pattern;
+  }
+  ~TemporaryFolder() {
+    for (const std::string &file : files)
+      unlink(file.c_str());
+    rmdir(path.c_str());
+  }
+  std::string file(const std::string &name) {
+    files.push_back(path + "/" + name);
+    return files.back();
+  }
+
+private:
+  std::string path;
+  std::vector<std::string> files;
+};
+
+/// Runs the kernel on the CPU evaluator, ln-interpret (next to ln-run or on
+/// PATH), which reads each buffer from a file and writes it back after the
+/// run. Returns its exit status: 0, or the kernel failed (it said why).
+int runOnCPU(const KernelOptions &options, const char *argv0,
+             HostArguments &host) {
+  std::string interpret = findTool(argv0, "ln-interpret");
+  if (interpret.empty())
+    throw UsageError("--cpu needs ln-interpret (next to ln-run or on PATH), "
+                     "which this machine lacks");
+  TemporaryFolder folder;
+  std::string command = shellQuote(interpret) + " " + shellQuote(options.file) +
+                        " --name " + shellQuote(options.name);
+  if (!options.specialize.empty())
+    command += " --specialize " + shellQuote(options.specialize);
+  command += " --grid " + std::to_string(options.grid[0]) + "," +
+             std::to_string(options.grid[1]) + "," +
+             std::to_string(options.grid[2]);
+  std::vector<std::string> paths;
+  size_t nextBuffer = 0;
+  for (const KernelArgument &argument : options.arguments) {
+    if (!argument.isBuffer) {
+      command += " --arg " + shellQuote(argument.type + "=" + argument.value);
+      continue;
+    }
+    const Buffer &buffer = host.buffers[nextBuffer];
+    paths.push_back(folder.file(std::to_string(nextBuffer++)));
+    std::ofstream out(paths.back(), std::ios::binary);
+    out.write(reinterpret_cast<const char *>(buffer.bytes.data()),
+              std::streamsize(buffer.bytes.size()));
+    if (!out)
+      throw UsageError("--cpu: cannot write " + paths.back());
+    command += " --arg " + shellQuote(argument.type + "*@" + paths.back());
+  }
+  int status = std::system(command.c_str());
+  if (status == -1 || !WIFEXITED(status))
+    throw UsageError("--cpu: cannot run " + interpret);
+  if (WEXITSTATUS(status) == 2)
+    throw UsageError("--cpu: ln-interpret refused the kernel or its "
+                     "arguments (see above)");
+  if (WEXITSTATUS(status) != 0)
+    return kExitKernelFailed;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    std::string bytes = readFile(paths[i]);
+    if (bytes.size() != host.buffers[i].bytes.size())
+      throw UsageError("--cpu: ln-interpret gave back " + paths[i] +
+                       " resized");
+    std::memcpy(host.buffers[i].bytes.data(), bytes.data(), bytes.size());
+  }
+  return kExitOk;
+}
+
+void printBuffers(const KernelOptions &options, const HostArguments &host) {
+  std::printf("%s: grid (%u, %u, %u), block (%u, %u, %u)%s\n",
+              options.name.c_str(), options.grid[0], options.grid[1],
+              options.grid[2], options.block[0], options.block[1],
+              options.block[2], options.cpu ? " on the CPU" : "");
   size_t bufferIndex = 0;
   for (size_t a = 0; a < options.arguments.size(); ++a) {
     if (!options.arguments[a].isBuffer)
       continue;
-    const Buffer &buffer = buffers[bufferIndex++];
+    const Buffer &buffer = host.buffers[bufferIndex++];
     std::printf("  arg %zu %s[%lld]:", a, buffer.type.c_str(),
                 (long long)buffer.count);
     for (int64_t i = 0; i < std::min(buffer.count, options.print); ++i)
       std::printf(" %.6g", buffer.get(i));
     std::printf(buffer.count > options.print ? " ...\n" : "\n");
   }
-  if (!options.outPath.empty()) {
-    std::ofstream out(options.outPath);
-    bufferIndex = 0;
-    for (size_t a = 0; a < options.arguments.size(); ++a) {
-      if (!options.arguments[a].isBuffer)
-        continue;
-      const Buffer &buffer = buffers[bufferIndex++];
-      out << "# arg " << a << ' ' << buffer.type << '[' << buffer.count
-          << "]\n";
-      for (int64_t i = 0; i < buffer.count; ++i)
-        out << buffer.get(i) << '\n';
-    }
-    if (!out)
-      throw UsageError("--out: cannot write " + options.outPath);
+  if (options.outPath.empty())
+    return;
+  std::ofstream out(options.outPath);
+  bufferIndex = 0;
+  for (size_t a = 0; a < options.arguments.size(); ++a) {
+    if (!options.arguments[a].isBuffer)
+      continue;
+    const Buffer &buffer = host.buffers[bufferIndex++];
+    out << "# arg " << a << ' ' << buffer.type << '[' << buffer.count << "]\n";
+    for (int64_t i = 0; i < buffer.count; ++i)
+      out << buffer.text(i) << '\n';
   }
-  if (options.bench)
-    std::printf("  time: %.4f ms (median of %d)\n",
-                timeMedian(context, options.timing, launch),
-                options.timing.repetitions);
+  if (!out)
+    throw UsageError("--out: cannot write " + options.outPath);
+}
+
+} // namespace
+
+int ln::run::runKernelCommand(const KernelOptions &options, const char *argv0) {
+  if (access(options.file.c_str(), R_OK) != 0)
+    throw UsageError("kernel: cannot read '" + options.file + "'");
+  bool isMLIR = options.file.size() > 5 &&
+                options.file.compare(options.file.size() - 5, 5, ".mlir") == 0;
+  if (options.cpu) {
+    if (!isMLIR)
+      throw UsageError("--cpu: the CPU evaluator runs blk (.mlir) kernels, "
+                       "not PTX");
+    if (options.bench)
+      throw UsageError("--cpu and --bench: the CPU evaluator is not timed");
+    HostArguments host = makeArguments(options);
+    int status = runOnCPU(options, argv0, host);
+    if (status == kExitOk)
+      printBuffers(options, host);
+    return status;
+  }
+  std::string ptx =
+      isMLIR ? compileMLIR(options, argv0) : readFile(options.file);
+  requireMatchingParameters(ptx, options);
+  HostArguments host = makeArguments(options);
+  runOnGPU(options, ptx, host);
+  printBuffers(options, host);
   return kExitOk;
 }

@@ -336,6 +336,7 @@ ln::run::parseKernelOptions(const std::vector<std::string> &args) {
     options.seed = uint64_t(parseInteger("--seed", v, 0, INT64_MAX));
   });
   parser.flag("--bench", [&] { options.bench = true; });
+  parser.flag("--cpu", [&] { options.cpu = true; });
   addTimingFlags(parser, options.timing);
   parser.parse(args);
   if (options.file.empty())

@@ -20,6 +20,7 @@ enum ExitCode {
   kExitBadArguments = 2,
   kExitNoGpu = 3,
   kExitCudaError = 4,
+  kExitKernelFailed = 5,
 };
 
 /// A command-line error; the message names the flag.
@@ -90,6 +91,8 @@ struct KernelOptions {
   std::string outPath;
   std::optional<uint64_t> seed;
   bool bench = false;
+  /// Run on the CPU evaluator (ln-interpret) instead of a GPU.
+  bool cpu = false;
   TimingOptions timing;
 };
 

@@ -1,4 +1,10 @@
 //===- ln-run.cpp - Run, check and time kernels on a GPU ------------------===//
+//
+// Links no MLIR, so that it runs on a GPU machine without LLVM: .mlir
+// kernels are compiled by ln-opt, or evaluated by ln-interpret (--cpu),
+// found next to it.
+//
+//===----------------------------------------------------------------------===//
 
 #include "KernelCommand.h"
 #include "LayerNormCommand.h"
@@ -21,7 +27,8 @@ static const char kHelp[] =
 USAGE
   ln-run layernorm [options]   the tutorial's LayerNorm, checked and/or timed
   ln-run sweep [options]       the tutorial's benchmark table
-  ln-run kernel FILE [options] a kernel of your own (.ptx, or .mlir via ln-opt)
+  ln-run kernel FILE [options] a kernel of your own (.ptx, or .mlir via ln-opt;
+                               .mlir also on the CPU, --cpu)
   ln-run --help
 
 ln-run layernorm
@@ -74,9 +81,15 @@ ln-run kernel FILE
   --specialize OPTS        for .mlir files: blk-specialize options, e.g.
                            "bind=BLOCK=1024,T=f32 num-warps=4"
   --print N                elements of each buffer to print after the run (8)
-  --out FILE               write every buffer, as text, after the run
+  --out FILE               write every buffer, as text, after the run (one
+                           element a line, exactly: reads back bit for bit)
   --bench                  also time the launch (median)
-  --seed S                 fix the fills
+  --cpu                    run a .mlir kernel on the CPU evaluator
+                           (ln-interpret, next to ln-run) instead of a GPU:
+                           blk's semantics, every program in turn; needs no
+                           GPU, and an out-of-bounds access or undefined
+                           operation is an error naming the op's file:line
+  --seed S                 fix the fills (the same on the CPU and the GPU)
   Example:
     ln-run kernel add.ptx --name add --grid 16 --block 256 \
         --arg f32*:4096=rand --arg f32*:4096=rand --arg f32*:4096 --arg i32=4096
@@ -84,6 +97,7 @@ ln-run kernel FILE
 EXIT STATUS
   0 success   1 a check failed   2 bad arguments or unsupported request
   3 no GPU (no driver or no device)   4 CUDA error
+  5 the kernel failed on the CPU evaluator (--cpu; the error names the op)
 )";
 
 int main(int argc, char **argv) {
