@@ -17,6 +17,13 @@
 // MASKED-NEXT: {{^}}7{{$}}
 // MASKED-NEXT: {{^}}7{{$}}
 // MASKED-NEXT: {{^}}7{{$}}
+// A scalar argument reaches the kernel as its value: 9 was parsed into the
+// fewest bits (0b1001) and sign-extended to -7, which enabled every lane.
+// RUN: ln-run kernel %s --cpu --name masked --grid 2 --arg i32*:9=iota --arg i32*:16=7 --arg i32=9 --out %t.nine
+// RUN: FileCheck %s --check-prefix=NINE < %t.nine
+// NINE-LABEL: # arg 1 i32[16]
+// NINE-COUNT-9: {{^[0-8]$}}
+// NINE-COUNT-7: {{^7$}}
 func.func @masked(%in: !blk.ptr<i32>, %out: !blk.ptr<i32>, %n: i32) {
   %pid = blk.program_id 0 : i32
   %c8 = arith.constant 8 : i32

@@ -14,6 +14,7 @@
 
 #include "ln/Dialect/Blk/IR/BlkTypes.h"
 #include "ln/InitAll.h"
+#include "ln/Interpreter/Elementwise.h"
 #include "ln/Interpreter/Interpreter.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -118,11 +119,14 @@ uint64_t parseScalar(const std::string &text, Type type,
     }
     return value.bitcastToAPInt().getZExtValue();
   }
-  llvm::APInt value;
+  // Into 64 bits, then the type's low bits (an APInt parse would take the
+  // fewest bits, in which 9 is 0b1001, and sign-extend it to -7).
+  int64_t value;
   if (llvm::StringRef(text).getAsInteger(10, value))
     throw UsageError{"--arg '" + argument + "': '" + text +
                      "' is not an integer"};
-  return value.sextOrTrunc(type.getIntOrFloatBitWidth()).getZExtValue();
+  return ln::interpreter::lowBits(uint64_t(value),
+                                  type.getIntOrFloatBitWidth());
 }
 
 std::vector<uint8_t> readBytes(const std::string &path) {

@@ -1,0 +1,456 @@
+"""Random well-formed blk kernels, for scripts/difftest.py.
+
+A kernel is generated from a seed, deterministically: a grid of programs,
+each over one block shape (1-D, or a 2-D tile built with expand_dims and
+broadcast), loading its inputs under a mask that keeps every enabled lane in
+bounds and every disabled one past the buffer's end, computing a random
+expression over every element type (wrapping integers, IEEE floats, casts,
+every cmpi and cmpf predicate, selects, reductions broadcast back, scf.for
+loops), storing its results under the mask, and exercising atomics on a word
+of its own. Everything it computes is defined (divisors are made positive,
+shift amounts smaller than the width), so the CPU evaluator's results are
+the only right ones.
+
+Floating-point results are exact on both sides (the kernels compile with
+fp-contract=false) except through reductions, summed in another order on the
+GPU: every float value carries a bound of its magnitude and of how far the
+GPU's value may be from the CPU's, and each output buffer's tolerance is the
+largest of its stored values'. Comparisons, divisions and conversions to
+integers take exact operands only, so that no tolerance turns into a
+different branch.
+"""
+
+import random
+
+# Unit roundoff of each float type.
+EPSILON = {"f16": 2.0 ** -11, "bf16": 2.0 ** -8, "f32": 2.0 ** -24,
+           "f64": 2.0 ** -53}
+INTEGER_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
+# Buffers ln-run can fill; i8 and i16 appear in registers only.
+MEMORY_TYPES = ["i32", "i64", "f16", "bf16", "f32", "f64"]
+CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
+CMPF = ["false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord", "ueq",
+        "ugt", "uge", "ult", "ule", "une", "uno", "true"]
+# What a written element cannot be mistaken for: outputs start as this.
+POISON = -12345
+
+
+def is_float(t):
+    return t in EPSILON
+
+
+class Val:
+    """A block (or scalar) SSA value, with the bounds floats need."""
+
+    def __init__(self, name, type, shape, magnitude=0.0, error=0.0):
+        self.name, self.type, self.shape = name, type, shape
+        self.magnitude, self.error = magnitude, error
+
+    @property
+    def mlir_type(self):
+        if not self.shape:
+            return self.type
+        return "tensor<%s%s>" % ("".join("%dx" % s for s in self.shape),
+                                 self.type)
+
+
+class Kernel:
+    """One generated kernel: its text and how to run and compare it."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.lines, self.counter = [], 0
+        self.parameters, self.arguments, self.tolerances = [], [], {}
+        rng = self.rng
+        self.num_warps = rng.choice([1, 2, 4])
+        self.grid = rng.randint(1, 4)
+        if rng.random() < 0.5:
+            self.shape = [rng.choice([16, 32, 64, 128])]
+        else:
+            self.shape = [rng.choice([2, 4, 8]), rng.choice([8, 16, 32])]
+        self.per_program = 1
+        for size in self.shape:
+            self.per_program *= size
+        self.total = self.grid * self.per_program
+        # Lanes past n are masked off, and the buffers end at n.
+        self.n = rng.randint(1, self.total)
+        self.pool = []
+        self.build()
+
+    # Text -----------------------------------------------------------------
+
+    def fresh(self):
+        self.counter += 1
+        return "%%v%d" % self.counter
+
+    def emit(self, text, type, shape=None, magnitude=0.0, error=0.0):
+        name = self.fresh()
+        self.lines.append("  %s = %s" % (name, text))
+        return Val(name, type, self.shape if shape is None else shape,
+                   magnitude, error)
+
+    def parameter(self, mlir_type, argument):
+        name = "%%arg%d" % len(self.parameters)
+        self.parameters.append("%s: %s" % (name, mlir_type))
+        self.arguments.append(argument)
+        return name
+
+    def constant(self, value, type, shape=None):
+        shape = self.shape if shape is None else shape
+        literal = repr(float(value)) if is_float(type) else str(int(value))
+        probe = Val("", type, shape)
+        if shape:
+            return self.emit("arith.constant dense<%s> : %s"
+                             % (literal, probe.mlir_type), type, shape,
+                             abs(float(value)))
+        return self.emit("arith.constant %s : %s" % (literal, type), type, [],
+                         abs(float(value)))
+
+    def splat(self, scalar):
+        return self.emit("blk.splat %s : %s -> %s" % (
+            scalar.name, scalar.type, Val("", scalar.type, self.shape)
+            .mlir_type), scalar.type, None, scalar.magnitude, scalar.error)
+
+    # Structure ------------------------------------------------------------
+
+    def build(self):
+        rng = self.rng
+        pid = self.emit("blk.program_id 0 : i32", "i32", [])
+        self.offsets = self.lane_offsets(pid)
+        n = self.parameter("i32", "i32=%d" % self.n)
+        self.mask = self.bounds_mask(Val(n, "i32", []))
+        for _ in range(rng.randint(1, 3)):
+            self.load_input()
+        for _ in range(rng.randint(6, 16)):
+            self.step()
+        for _ in range(rng.randint(1, 2)):
+            self.store_output()
+        if rng.random() < 0.5:
+            self.atomics(pid)
+
+    def lane_offsets(self, pid):
+        """Each lane's element index in the buffers: the program's block of
+        consecutive elements, row-major for a tile."""
+        per = self.constant(self.per_program, "i32", [])
+        start = self.emit("arith.muli %s, %s : i32" % (pid.name, per.name),
+                          "i32", [])
+        if len(self.shape) == 1:
+            local = self.emit("blk.range : tensor<%dxi32>" % self.shape[0],
+                              "i32")
+        else:
+            rows, cols = self.shape
+            r = self.emit("blk.range : tensor<%dxi32>" % rows, "i32", [rows])
+            c = self.emit("blk.range : tensor<%dxi32>" % cols, "i32", [cols])
+            r2 = self.emit("blk.expand_dims %s, 1 : tensor<%dxi32> -> "
+                           "tensor<%dx1xi32>" % (r.name, rows, rows), "i32",
+                           [rows, 1])
+            c2 = self.emit("blk.expand_dims %s, 0 : tensor<%dxi32> -> "
+                           "tensor<1x%dxi32>" % (c.name, cols, cols), "i32",
+                           [1, cols])
+            rb = self.emit("blk.broadcast %s : tensor<%dx1xi32> -> %s"
+                           % (r2.name, rows, Val("", "i32", self.shape)
+                              .mlir_type), "i32")
+            cb = self.emit("blk.broadcast %s : tensor<1x%dxi32> -> %s"
+                           % (c2.name, cols, Val("", "i32", self.shape)
+                              .mlir_type), "i32")
+            width = self.constant(cols, "i32")
+            scaled = self.binary("arith.muli", rb, width)
+            local = self.binary("arith.addi", scaled, cb)
+        return self.binary("arith.addi", self.splat(start), local)
+
+    def bounds_mask(self, n):
+        """offsets < n, in one of the forms that say so exactly."""
+        ns = self.splat(n)
+        form = self.rng.choice(["slt", "ult", "sgt", "ugt", "sle"])
+        if form in ("slt", "ult"):
+            return self.compare("arith.cmpi", form, self.offsets, ns)
+        if form in ("sgt", "ugt"):
+            return self.compare("arith.cmpi", form, ns, self.offsets)
+        one = self.constant(1, "i32")
+        last = self.binary("arith.subi", ns, one)
+        return self.compare("arith.cmpi", "sle", self.offsets, last)
+
+    def pointer_block(self, type):
+        return Val("", "!blk.ptr<%s>" % type, self.shape).mlir_type
+
+    def pointers(self, base, type, offsets):
+        block = self.pointer_block(type)
+        splat = self.emit("blk.splat %s : !blk.ptr<%s> -> %s"
+                          % (base, type, block), "ptr")
+        return self.emit("blk.addptr %s, %s : %s, %s" % (
+            splat.name, offsets.name, block, offsets.mlir_type), "ptr")
+
+    def load_input(self):
+        rng = self.rng
+        type = rng.choice(MEMORY_TYPES)
+        fill = rng.choice(["iota", "randn"] if not is_float(type)
+                          else ["rand", "randn", "iota"])
+        magnitude = {"rand": 1.0, "randn": 8.0, "iota": float(self.n)}[fill]
+        base = self.parameter("!blk.ptr<%s>" % type,
+                              "%s*:%d=%s" % (type, self.n, fill))
+        ptrs = self.pointers(base, type, self.offsets)
+        other = self.constant(rng.choice([0, -1, 3]), type)
+        value = self.emit("blk.load %s, %s, %s : %s" % (
+            ptrs.name, self.mask.name, other.name, self.pointer_block(type)),
+            type, None, max(magnitude, 3.0))
+        if type in ("f16", "bf16"):  # storage types: computed in f32
+            value = self.cast(value, "f32")
+        self.pool.append(value)
+
+    def store_output(self):
+        rng = self.rng
+        value = rng.choice(self.pool[-4:])
+        type = rng.choice(MEMORY_TYPES)
+        if is_float(value.type) and not is_float(type) and (
+                value.error or value.magnitude >= 2.0 ** 31):
+            type = value.type  # converting it to an integer is not exact
+        if type != value.type:
+            value = self.cast(value, type)
+        index = len(self.arguments)
+        base = self.parameter("!blk.ptr<%s>" % type,
+                              "%s*:%d=%d" % (type, self.n, POISON))
+        ptrs = self.pointers(base, type, self.offsets)
+        mask = self.mask
+        if rng.random() < 0.3:
+            mask = self.binary("arith.andi", mask, self.any_mask())
+        self.lines.append("  blk.store %s, %s, %s : %s" % (
+            ptrs.name, value.name, mask.name, self.pointer_block(type)))
+        if is_float(type):
+            self.tolerances[index] = value.error
+
+    # Values ---------------------------------------------------------------
+
+    def binary(self, op, a, b, magnitude=0.0, error=0.0):
+        return self.emit("%s %s, %s : %s" % (op, a.name, b.name, a.mlir_type),
+                         a.type, a.shape, magnitude, error)
+
+    def compare(self, op, predicate, a, b):
+        return self.emit("%s %s, %s, %s : %s" % (op, predicate, a.name,
+                                                  b.name, a.mlir_type),
+                         "i1", a.shape)
+
+    def cast(self, value, type):
+        """blk.cast, with the bounds the conversion keeps."""
+        magnitude, error = value.magnitude, value.error
+        if is_float(type) and not is_float(value.type):
+            magnitude = float(2 ** INTEGER_BITS.get(value.type, 1))
+        elif is_float(type) and error:
+            error += EPSILON[type] * magnitude
+        if not is_float(type):
+            magnitude = float(2 ** INTEGER_BITS[type])
+        return self.emit("blk.cast %s : %s to %s" % (
+            value.name, value.mlir_type,
+            Val("", type, value.shape).mlir_type), type, value.shape,
+            magnitude, error)
+
+    def pick(self, want):
+        """A value of the pool that `want` accepts, or None."""
+        choices = [v for v in self.pool if want(v)]
+        return self.rng.choice(choices) if choices else None
+
+    def exact(self, value):
+        return value.error == 0.0
+
+    def any_mask(self):
+        """A random comparison of two values of one type, exact ones."""
+        rng = self.rng
+        a = self.pick(self.exact)
+        b = self.pick(lambda v: v.type == a.type and self.exact(v))
+        if is_float(a.type):
+            return self.compare("arith.cmpf", rng.choice(CMPF), a, b)
+        return self.compare("arith.cmpi", rng.choice(CMPI), a, b)
+
+    def integer_step(self, a):
+        rng = self.rng
+        b = self.pick(lambda v: v.type == a.type)
+        bits = INTEGER_BITS[a.type]
+        op = rng.choice(["addi", "subi", "muli", "andi", "ori", "xori",
+                         "maxsi", "minsi", "maxui", "minui", "shli", "shrsi",
+                         "shrui", "divsi", "divui", "remsi", "remui"])
+        if op.startswith("sh"):
+            # Amounts below the width: larger ones are undefined.
+            b = self.binary("arith.andi", b, self.constant(bits - 1, a.type))
+        elif op.startswith(("div", "rem")):
+            # Positive divisors: no division by zero, no INT_MIN / -1.
+            low = self.binary("arith.andi", b, self.constant(127, a.type))
+            b = self.binary("arith.ori", low, self.constant(1, a.type))
+        return self.binary("arith." + op, a, b)
+
+    def float_step(self, a):
+        rng = self.rng
+        b = self.pick(lambda v: v.type == a.type)
+        op = rng.choice(["addf", "subf", "mulf", "maximumf", "minimumf",
+                         "divf", "negf", "sqrt"])
+        eps = EPSILON[a.type]
+        inexact = a.error or b.error
+        if op in ("addf", "subf"):
+            magnitude = a.magnitude + b.magnitude
+            error = a.error + b.error + (eps * magnitude if inexact else 0)
+        elif op == "mulf":
+            magnitude = a.magnitude * b.magnitude
+            error = (a.error * b.magnitude + b.error * a.magnitude +
+                     a.error * b.error + (eps * magnitude if inexact else 0))
+        elif op in ("maximumf", "minimumf"):
+            magnitude = max(a.magnitude, b.magnitude)
+            error = max(a.error, b.error)
+        elif inexact:  # divisions and square roots of exact values only
+            return None
+        elif op == "divf":
+            return self.binary("arith.divf", a, b, float("inf"))
+        elif op == "negf":
+            return self.emit("arith.negf %s : %s" % (a.name, a.mlir_type),
+                             a.type, a.shape, a.magnitude)
+        else:
+            absolute = self.emit("math.absf %s : %s" % (a.name, a.mlir_type),
+                                 a.type, a.shape, a.magnitude)
+            return self.emit("math.sqrt %s : %s" % (absolute.name,
+                                                    a.mlir_type),
+                             a.type, a.shape, a.magnitude)
+        if error != error or error == float("inf"):
+            return None  # an unbounded tolerance would hide everything
+        return self.binary("arith." + op, a, b, magnitude, error)
+
+    def select_step(self, a):
+        b = self.pick(lambda v: v.type == a.type)
+        mask = self.any_mask()
+        return self.emit("arith.select %s, %s, %s : %s, %s" % (
+            mask.name, a.name, b.name, mask.mlir_type, a.mlir_type), a.type,
+            a.shape, max(a.magnitude, b.magnitude), max(a.error, b.error))
+
+    def cast_step(self, a):
+        rng = self.rng
+        if is_float(a.type):
+            if a.error == 0 and a.magnitude < 2.0 ** 31:
+                return self.cast(a, rng.choice(["i32", "i64"]))
+            return self.cast(a, "f64" if a.type == "f32" else "f32")
+        return self.cast(a, rng.choice(["i8", "i16", "i32", "i64", "f32",
+                                        "f64"]))
+
+    def reduce_step(self, a):
+        """A reduction along an axis, broadcast back over the block."""
+        rng = self.rng
+        if a.type not in ("i32", "i64", "f32", "f64"):
+            return None
+        if is_float(a.type):
+            combiner = rng.choice(["addf", "maximumf", "minimumf"])
+        else:
+            combiner = rng.choice(["addi", "muli", "andi", "ori", "xori",
+                                   "maxsi", "minsi", "maxui", "minui"])
+        axis = rng.randrange(len(self.shape))
+        length = self.shape[axis]
+        kept = [s for i, s in enumerate(self.shape) if i != axis]
+        magnitude, error = a.magnitude, a.error
+        if combiner == "addf":
+            magnitude *= length
+            error = length * error + 2 * length * EPSILON[a.type] * magnitude
+            if error == float("inf") or error != error:
+                return None
+        reduced = self.fresh()
+        result = Val(reduced, a.type, kept, magnitude, error)
+        self.lines.append(
+            "  %s = blk.reduce %s axis %d : %s -> %s {\n"
+            "  ^bb0(%%a: %s, %%b: %s):\n"
+            "    %%c = arith.%s %%a, %%b : %s\n"
+            "    blk.yield %%c : %s\n  }" % (
+                reduced, a.name, axis, a.mlir_type, result.mlir_type, a.type,
+                a.type, combiner, a.type, a.type))
+        if not kept:
+            return self.splat(result)
+        expanded = self.emit("blk.expand_dims %s, %d : %s -> %s" % (
+            reduced, axis, result.mlir_type,
+            Val("", a.type, [1 if i == axis else s
+                             for i, s in enumerate(self.shape)]).mlir_type),
+            a.type, [1 if i == axis else s for i, s in enumerate(self.shape)])
+        return self.emit("blk.broadcast %s : %s -> %s" % (
+            expanded.name, expanded.mlir_type, a.mlir_type), a.type,
+            self.shape, magnitude, error)
+
+    def loop_step(self, a):
+        """scf.for carrying `a`, adding the induction variable (as a's type)
+        times another value each time: exact operands only."""
+        if not self.exact(a):
+            return None
+        b = self.pick(lambda v: v.type == a.type and self.exact(v))
+        if is_float(a.type) and (a.magnitude + 4 * b.magnitude) == float(
+                "inf"):
+            return None
+        trips = self.rng.randint(0, 4)
+        zero = self.constant(0, "i32", [])
+        count = self.constant(trips, "i32", [])
+        one = self.constant(1, "i32", [])
+        result = self.fresh()
+        outer = self.lines
+        self.lines = []
+        iv = Val("%iv" + result[2:], "i32", [])
+        accumulator = Val("%acc" + result[2:], a.type, a.shape)
+        ivs = self.splat(iv)
+        factor = ivs if a.type == "i32" else self.cast(ivs, a.type)
+        add, mul = ("addf", "mulf") if is_float(a.type) else ("addi", "muli")
+        term = self.binary("arith." + mul, b, factor)
+        next = self.binary("arith." + add, accumulator, term)
+        body = self.lines
+        self.lines = outer
+        self.lines.append(
+            "  %s = scf.for %s = %s to %s step %s iter_args(%s = %s) -> "
+            "(%s) : i32 {" % (result, iv.name, zero.name, count.name,
+                              one.name, accumulator.name, a.name,
+                              a.mlir_type))
+        self.lines += ["  " + line for line in body]
+        self.lines.append("    scf.yield %s : %s\n  }" % (next.name,
+                                                           a.mlir_type))
+        magnitude = a.magnitude + 6 * b.magnitude * 4
+        return Val(result, a.type, a.shape, magnitude, 0.0)
+
+    def step(self):
+        """One random op on the pool's values; its result joins the pool."""
+        rng = self.rng
+        a = rng.choice(self.pool)
+        kind = rng.choice(["arith", "arith", "arith", "select", "cast",
+                           "reduce", "loop"])
+        if kind == "arith":
+            result = (self.float_step(a) if is_float(a.type)
+                      else self.integer_step(a))
+        else:
+            result = getattr(self, kind + "_step")(a)
+        if result is not None:
+            self.pool.append(result)
+
+    def atomics(self, pid):
+        """Each program exchanges its own word, then compare-and-swaps it
+        (succeeding or not), and stores both old values: atomics on words
+        of their own give the same results in any order of programs."""
+        rng = self.rng
+        words = self.parameter("!blk.ptr<i32>", "i32*:%d=iota" % self.grid)
+        olds = self.parameter("!blk.ptr<i32>",
+                              "i32*:%d=%d" % (2 * self.grid, POISON))
+        word = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
+                         % (words, pid.name), "ptr", [])
+        seven = self.constant(7, "i32", [])
+        value = self.emit("arith.muli %s, %s : i32" % (pid.name, seven.name),
+                          "i32", [])
+        semantic = rng.choice(["relaxed", "acquire", "release", "acq_rel"])
+        scope = rng.choice(["cta", "gpu"])
+        old = self.emit("blk.atomic_xchg %s %s %s, %s : !blk.ptr<i32>" % (
+            semantic, scope, word.name, value.name), "i32", [])
+        expected = value if rng.random() < 0.5 else old
+        hundred = self.constant(100, "i32", [])
+        new = self.emit("arith.addi %s, %s : i32" % (old.name, hundred.name),
+                        "i32", [])
+        seen = self.emit("blk.atomic_cas %s %s %s, %s, %s : !blk.ptr<i32>" % (
+            semantic, scope, word.name, expected.name, new.name), "i32", [])
+        two = self.constant(2, "i32", [])
+        at = self.emit("arith.muli %s, %s : i32" % (pid.name, two.name),
+                       "i32", [])
+        first = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
+                          % (olds, at.name), "ptr", [])
+        one = self.constant(1, "i32", [])
+        second = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
+                           % (first.name, one.name), "ptr", [])
+        self.lines.append("  blk.store %s, %s : !blk.ptr<i32>"
+                          % (first.name, old.name))
+        self.lines.append("  blk.store %s, %s : !blk.ptr<i32>"
+                          % (second.name, seen.name))
+
+    def text(self):
+        return ("func.func @kernel(%s) {\n%s\n  return\n}\n"
+                % (", ".join(self.parameters), "\n".join(self.lines)))
