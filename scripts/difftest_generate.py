@@ -3,7 +3,8 @@
 A kernel is generated from a seed, deterministically: a grid of programs,
 each over one block shape (1-D, or a 2-D tile built with expand_dims and
 broadcast), loading its inputs under a mask that keeps every enabled lane in
-bounds and every disabled one past the buffer's end, computing a random
+bounds and every disabled one past the buffer's end (and maybe a scalar
+through a scalar pointer), computing a random
 expression over every element type (wrapping integers, IEEE floats, casts,
 every cmpi and cmpf predicate, selects, reductions broadcast back, scf.for
 loops), storing its results under the mask, and exercising atomics on a word
@@ -121,6 +122,8 @@ class Kernel:
         self.mask = self.bounds_mask(Val(n, "i32", []))
         for _ in range(rng.randint(1, 3)):
             self.load_input()
+        if rng.random() < 0.5:
+            self.scalar_input(pid, Val(n, "i32", []))
         for _ in range(rng.randint(6, 16)):
             self.step()
         for _ in range(rng.randint(1, 2)):
@@ -196,6 +199,22 @@ class Kernel:
         if type in ("f16", "bf16"):  # storage types: computed in f32
             value = self.cast(value, "f32")
         self.pool.append(value)
+
+    def scalar_input(self, pid, n):
+        """A scalar load, of element min(pid, n - 1), splat over the block."""
+        type = self.rng.choice(["i32", "i64", "f32", "f64"])
+        base = self.parameter("!blk.ptr<%s>" % type,
+                              "%s*:%d=randn" % (type, self.n))
+        one = self.constant(1, "i32", [])
+        last = self.emit("arith.subi %s, %s : i32" % (n.name, one.name),
+                         "i32", [])
+        at = self.emit("arith.minsi %s, %s : i32" % (pid.name, last.name),
+                       "i32", [])
+        pointer = self.emit("blk.addptr %s, %s : !blk.ptr<%s>, i32"
+                            % (base, at.name, type), "ptr", [])
+        value = self.emit("blk.load %s : !blk.ptr<%s>" % (pointer.name, type),
+                          type, [], 8.0)
+        self.pool.append(self.splat(value))
 
     def store_output(self):
         rng = self.rng
@@ -425,8 +444,12 @@ class Kernel:
                               "i32*:%d=%d" % (2 * self.grid, POISON))
         word = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
                          % (words, pid.name), "ptr", [])
+        programs = self.emit("blk.num_programs 0 : i32", "i32", [])
         seven = self.constant(7, "i32", [])
-        value = self.emit("arith.muli %s, %s : i32" % (pid.name, seven.name),
+        scaled = self.emit("arith.muli %s, %s : i32" % (programs.name,
+                                                         seven.name),
+                           "i32", [])
+        value = self.emit("arith.addi %s, %s : i32" % (pid.name, scaled.name),
                           "i32", [])
         semantic = rng.choice(["relaxed", "acquire", "release", "acq_rel"])
         scope = rng.choice(["cta", "gpu"])

@@ -81,14 +81,14 @@ public:
 
 private:
   const Elements &get(Value value) { return values.find(value)->second; }
+  void set(Value value, Elements elements) {
+    values[value] = std::move(elements);
+  }
 
   /// An error at `op`, naming the program and the op.
   InFlightDiagnostic error(Operation *op) {
     return op->emitError() << "program (" << id[0] << ", " << id[1] << ", "
                            << id[2] << "): '" << op->getName() << "' ";
-  }
-  void set(Value value, Elements elements) {
-    values[value] = std::move(elements);
   }
 
   /// Runs `block` on `inputs`; `results` gets its terminator's operands.
