@@ -159,10 +159,14 @@ def command_run(options):
         with open(os.path.join(folder, "case.json")) as f:
             case = json.load(f)
         actual = os.path.join(folder, "actual.txt")
-        result = subprocess.run(
-            [options.ln_run, "kernel", os.path.join(folder, "kernel.ptx"),
-             "--out", actual] + case["arguments"], capture_output=True,
-            text=True)
+        try:
+            result = subprocess.run(
+                [options.ln_run, "kernel", os.path.join(folder, "kernel.ptx"),
+                 "--out", actual] + case["arguments"], capture_output=True,
+                text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            result = subprocess.CompletedProcess([], -1, "",
+                                                 "hung: killed after 120 s")
         if result.returncode != 0:
             problems = ["ln-run failed (exit %d): %s" % (
                 result.returncode, result.stderr.strip())]

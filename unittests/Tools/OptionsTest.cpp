@@ -124,6 +124,10 @@ TEST(Options, KernelArguments) {
   EXPECT_EQ(o.grid[1], 2u);
   EXPECT_EQ(o.grid[2], 1u);
   EXPECT_EQ(o.arguments.size(), 2u);
+  EXPECT_FALSE(o.cpu);
+  EXPECT_TRUE(parseKernelOptions({"add.mlir", "--name", "add", "--cpu"}).cpu);
+  EXPECT_THROW(parseKernelOptions({"add.mlir", "--name", "add", "--cpu=1"}),
+               UsageError); // a switch
   EXPECT_THROW(parseKernelOptions({"add.ptx"}), UsageError); // no --name
   EXPECT_THROW(
       parseKernelOptions({"add.ptx", "--name", "k", "--block", "2048"}),
