@@ -59,7 +59,7 @@ def prepare_case(seed, folder, ptxas):
     source = os.path.join(folder, "kernel.mlir")
     with open(source, "w") as f:
         f.write(kernel.text())
-    specialize = "num-warps=%d" % kernel.num_warps
+    specialize = kernel.specialization()
     ptx = os.path.join(folder, "kernel.ptx")
     run_checked("ln-opt %s --blk-specialize=%s --blk-to-ptx=fp-contract=false"
                 " | ln-translate --ptx > %s" % (

@@ -73,8 +73,13 @@ class Kernel:
         for size in self.shape:
             self.per_program *= size
         self.total = self.grid * self.per_program
-        # Lanes past n are masked off, and the buffers end at n.
-        self.n = rng.randint(1, self.total)
+        # Lanes past n are masked off, and the buffers end at n; a multiple
+        # of 16 may be declared one, as pointers may be declared 16-byte
+        # aligned (cuMemAlloc's are), which lets the lowering vectorize.
+        self.n = rng.choice([rng.randint(1, self.total), self.total,
+                             16 * rng.randint(1, max(1, self.total // 16))])
+        self.n = min(self.n, self.total)
+        self.divisible = []
         self.pool = []
         self.build()
 
@@ -91,6 +96,10 @@ class Kernel:
                    magnitude, error)
 
     def parameter(self, mlir_type, argument):
+        divisible = (mlir_type.startswith("!blk.ptr") or
+                     self.n % 16 == 0) and self.rng.random() < 0.5
+        if divisible:
+            self.divisible.append(len(self.parameters))
         name = "%%arg%d" % len(self.parameters)
         self.parameters.append("%s: %s" % (name, mlir_type))
         self.arguments.append(argument)
@@ -473,6 +482,14 @@ class Kernel:
                           % (first.name, old.name))
         self.lines.append("  blk.store %s, %s : !blk.ptr<i32>"
                           % (second.name, seen.name))
+
+    def specialization(self):
+        """blk-specialize's options for this kernel."""
+        options = "num-warps=%d" % self.num_warps
+        if self.divisible:
+            options += " divisible-by-16=" + ",".join(map(str,
+                                                          self.divisible))
+        return options
 
     def text(self):
         return ("func.func @kernel(%s) {\n%s\n  return\n}\n"
