@@ -63,12 +63,16 @@ class Kernel:
         self.lines, self.counter = [], 0
         self.parameters, self.arguments, self.tolerances = [], [], {}
         rng = self.rng
-        self.num_warps = rng.choice([1, 2, 4])
+        # Powers of two, and sizes and warp counts that are not: the layout
+        # then takes the largest power-of-two tile dividing the block.
+        self.num_warps = rng.choice([1, 2, 4, 3, 6, 9])
         self.grid = rng.randint(1, 4)
         if rng.random() < 0.5:
-            self.shape = [rng.choice([16, 32, 64, 128])]
+            self.shape = [rng.choice([16, 32, 64, 128, 1, 3, 12, 24, 48, 72,
+                                      100])]
         else:
-            self.shape = [rng.choice([2, 4, 8]), rng.choice([8, 16, 32])]
+            self.shape = [rng.choice([2, 4, 8, 1, 3, 6]),
+                          rng.choice([8, 16, 32, 1, 3, 12, 24])]
         self.per_program = 1
         for size in self.shape:
             self.per_program *= size
