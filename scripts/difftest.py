@@ -21,7 +21,7 @@ wrote is a write outside a mask.
       exits 1 on any disagreement
 
 ln-opt, ln-translate and ln-run are taken from PATH (put build/bin or
-dist/bin there). docs/semantics.md records the runs.
+dist/bin there). docs/evaluator.md records the runs.
 """
 
 import argparse
