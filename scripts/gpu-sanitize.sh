@@ -72,8 +72,9 @@ fi
 # Shapes as lists: ln-run runs every combination of its lists in one
 # process, which spares the sanitizer's start-up per shape.
 # Few rows, every width: N = 1, odd, each backward path's bounds (4096
-# persistent, 8192 locked, above: split) and the widest rows.
-few_rows=(--M 1,3,17 --N 1,7,100,1000,4096,5000,8192,8193,20000,262144)
+# persistent, 5120 persistent for f16 and bf16, 8192 locked, above: split),
+# blocks that are not powers of two (4608, 6000) and the widest rows.
+few_rows=(--M 1,3,17 --N 1,7,100,1000,4096,4608,5000,6000,8192,8193,20000,262144)
 # Many rows, narrow: many programs per lock and per partial row.
 many_rows=(--M 1000,65536 --N 1,8,100)
 dtypes=(--dtype f16,bf16,f32)
