@@ -14,7 +14,7 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ln_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py"]
+                   "lit.site.cfg.py", "Inputs"]
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 # FileCheck, not and count come from PATH (LLVM's tools directory below), so
@@ -33,6 +33,7 @@ if not ptxas:
                      "/usr/local/cuda/bin on PATH")
 config.substitutions.append(("%ptxas", ptxas + " -arch=sm_90 -v"))
 config.substitutions.append(("%kernel_ptx_dir", config.ln_kernel_ptx_dir))
+config.substitutions.append(("%test_ptx_dir", config.ln_test_ptx_dir))
 config.substitutions.append(("%kernels", os.path.join(
     os.path.dirname(config.test_source_root), "kernels")))
 
