@@ -13,7 +13,8 @@
 // for the two sums dx needs, once to write dx. A row that fits in one block
 // is loaded once.
 //
-// Parameters bound by blk-specialize: BLOCK_SIZE (a power of two) and T.
+// Parameters bound by blk-specialize: BLOCK_SIZE (any size the warps tile)
+// and T.
 
 !T = !blk.typevar<"T">
 !ptrT = !blk.ptr<!T>

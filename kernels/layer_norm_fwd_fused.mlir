@@ -4,16 +4,17 @@
 // apart from the next row) into Y, and writes the row's mean and 1/std;
 // statistics are kept in f32, and the mean is summed shifted by the row's
 // first element (or, in the one-pass form below, by its first chunk's
-// mean). When the row fits in one block (the runtime
-// picks BLOCK_SIZE >= N whenever N <= 8192) the tutorial's three steps
-// (mean, variance, then normalize and apply the affine transform) run on
-// the row loaded once; W and B are loaded for the last step only. Wider rows are walked in BLOCK_SIZE chunks,
-// as in the tutorial: three times (mean, variance, output), or twice when
-// the last chunk is at most half full (shifted one-pass statistics, then
-// the output).
+// mean). When the row fits in one block (the runtime picks the smallest
+// BLOCK_SIZE >= N whenever N <= 8192: a power of two up to 1024, a
+// multiple of 512 above) the tutorial's three steps (mean, variance, then
+// normalize and apply the affine transform) run on the row loaded once; W
+// and B are loaded for the last step only. Wider rows are walked in
+// BLOCK_SIZE chunks, as in the tutorial: three times (mean, variance,
+// output), or twice when the last chunk is at most half full (shifted
+// one-pass statistics, then the output).
 //
-// Parameters bound by blk-specialize: BLOCK_SIZE (a power of two) and T
-// (the element type of X, Y, W and B: f16, bf16 or f32).
+// Parameters bound by blk-specialize: BLOCK_SIZE (any size the warps tile)
+// and T (the element type of X, Y, W and B: f16, bf16 or f32).
 
 !T = !blk.typevar<"T">
 !ptrT = !blk.ptr<!T>
