@@ -358,8 +358,9 @@ class Kernel:
         return self.cast(a, rng.choice(["i8", "i16", "i32", "i64", "f32",
                                         "f64"]))
 
-    def reduce_step(self, a):
-        """A reduction along an axis, broadcast back over the block."""
+    def reduction(self, a, axis):
+        """A combiner for reducing `a` along `axis`, and the bounds of its
+        result: (combiner op, magnitude, error), or None."""
         rng = self.rng
         if a.type not in ("i32", "i64", "f32", "f64"):
             return None
@@ -368,34 +369,68 @@ class Kernel:
         else:
             combiner = rng.choice(["addi", "muli", "andi", "ori", "xori",
                                    "maxsi", "minsi", "maxui", "minui"])
-        axis = rng.randrange(len(self.shape))
         length = self.shape[axis]
-        kept = [s for i, s in enumerate(self.shape) if i != axis]
         magnitude, error = a.magnitude, a.error
         if combiner == "addf":
             magnitude *= length
             error = length * error + 2 * length * EPSILON[a.type] * magnitude
             if error == float("inf") or error != error:
                 return None
-        reduced = self.fresh()
-        result = Val(reduced, a.type, kept, magnitude, error)
-        self.lines.append(
-            "  %s = blk.reduce %s axis %d : %s -> %s {\n"
-            "  ^bb0(%%a: %s, %%b: %s):\n"
-            "    %%c = arith.%s %%a, %%b : %s\n"
-            "    blk.yield %%c : %s\n  }" % (
-                reduced, a.name, axis, a.mlir_type, result.mlir_type, a.type,
-                a.type, combiner, a.type, a.type))
-        if not kept:
-            return self.splat(result)
+        return combiner, magnitude, error
+
+    def broadcast_back(self, reduced, axis):
+        """A reduction's result `reduced` spread again over the block."""
+        if not reduced.shape:
+            return self.splat(reduced)
+        unit = [1 if i == axis else s for i, s in enumerate(self.shape)]
         expanded = self.emit("blk.expand_dims %s, %d : %s -> %s" % (
-            reduced, axis, result.mlir_type,
-            Val("", a.type, [1 if i == axis else s
-                             for i, s in enumerate(self.shape)]).mlir_type),
-            a.type, [1 if i == axis else s for i, s in enumerate(self.shape)])
+            reduced.name, axis, reduced.mlir_type,
+            Val("", reduced.type, unit).mlir_type), reduced.type, unit)
         return self.emit("blk.broadcast %s : %s -> %s" % (
-            expanded.name, expanded.mlir_type, a.mlir_type), a.type,
-            self.shape, magnitude, error)
+            expanded.name, expanded.mlir_type,
+            Val("", reduced.type, self.shape).mlir_type), reduced.type,
+            self.shape, reduced.magnitude, reduced.error)
+
+    def reduce_step(self, a):
+        """A reduction along an axis, broadcast back over the block; half
+        the time a second block (of any reducible type) is reduced with it
+        by the same op, and joins the pool too."""
+        rng = self.rng
+        axis = rng.randrange(len(self.shape))
+        blocks = [a]
+        if rng.random() < 0.5:
+            b = self.pick(lambda v: v.shape == self.shape and v is not a)
+            if b is not None:
+                blocks.append(b)
+        reductions = [self.reduction(v, axis) for v in blocks]
+        if any(r is None for r in reductions):
+            return None
+        kept = [s for i, s in enumerate(self.shape) if i != axis]
+        name = self.fresh()
+        results = [Val(name if len(blocks) == 1 else "%s#%d" % (name, i),
+                       v.type, kept, magnitude, error)
+                   for i, (v, (_, magnitude, error))
+                   in enumerate(zip(blocks, reductions))]
+        count = len(blocks)
+        lhs = ["%%a%d: %s" % (i, v.type) for i, v in enumerate(blocks)]
+        rhs = ["%%b%d: %s" % (i, v.type) for i, v in enumerate(blocks)]
+        body = "".join("    %%c%d = arith.%s %%a%d, %%b%d : %s\n" % (
+            i, r[0], i, i, v.type)
+            for i, (v, r) in enumerate(zip(blocks, reductions)))
+        types = ", ".join(v.type for v in blocks)
+        self.lines.append(
+            "  %s%s = blk.reduce %s axis %d : %s -> %s {\n"
+            "  ^bb0(%s):\n%s"
+            "    blk.yield %s : %s\n  }" % (
+                name, "" if count == 1 else ":%d" % count,
+                ", ".join(v.name for v in blocks), axis,
+                ", ".join(v.mlir_type for v in blocks),
+                ", ".join(r.mlir_type for r in results),
+                ", ".join(lhs + rhs), body,
+                ", ".join("%%c%d" % i for i in range(count)), types))
+        spread = [self.broadcast_back(r, axis) for r in results]
+        self.pool.extend(spread[1:])
+        return spread[0]
 
     def loop_step(self, a):
         """scf.for carrying `a`, adding the induction variable (as a's type)

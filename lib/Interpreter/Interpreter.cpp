@@ -341,32 +341,48 @@ private:
     return success();
   }
 
-  /// Combines in order along the axis, one valid order of many.
+  /// Combines in order along the axis, one valid order of many; blocks
+  /// reduced together are combined side by side.
   LogicalResult runReduce(blk::ReduceOp reduce) {
-    const Elements &src = get(reduce.getSrc());
+    // Copies: running the combiner adds values to the map, which may move
+    // its entries.
+    SmallVector<Elements> srcs = llvm::map_to_vector(
+        reduce.getSrcs(), [&](Value src) { return get(src); });
+    ArrayRef<int64_t> shape = srcs.front().shape;
     unsigned axis = reduce.getAxis();
-    int64_t rows = src.shape[0];
-    int64_t columns = src.shape.size() == 2 ? src.shape[1] : 1;
+    int64_t rows = shape[0];
+    int64_t columns = shape.size() == 2 ? shape[1] : 1;
     int64_t length = axis == 0 ? rows : columns;
     int64_t outputs = axis == 0 ? columns : rows;
+    size_t count = srcs.size();
     Block &combiner = reduce.getCombiner().front();
-    Elements result = shaped(reduce.getType());
+    SmallVector<Elements> results = llvm::map_to_vector(
+        reduce.getResultTypes(), [](Type type) { return shaped(type); });
     SmallVector<Elements> combined;
     for (int64_t out = 0; out < outputs; ++out) {
-      auto element = [&](int64_t k) {
-        return axis == 0 ? src.data[k * columns + out]
-                         : src.data[out * columns + k];
+      auto element = [&](size_t i, int64_t k) {
+        return axis == 0 ? srcs[i].data[k * columns + out]
+                         : srcs[i].data[out * columns + k];
       };
-      uint64_t accumulator = element(0);
+      SmallVector<uint64_t> accumulators;
+      for (size_t i = 0; i < count; ++i)
+        accumulators.push_back(element(i, 0));
       for (int64_t k = 1; k < length; ++k) {
-        Elements inputs[2] = {{{}, {accumulator}}, {{}, {element(k)}}};
+        SmallVector<Elements> inputs;
+        for (size_t i = 0; i < count; ++i)
+          inputs.push_back({{}, {accumulators[i]}});
+        for (size_t i = 0; i < count; ++i)
+          inputs.push_back({{}, {element(i, k)}});
         if (failed(runBlock(combiner, inputs, combined)))
           return failure();
-        accumulator = combined[0].data[0];
+        for (size_t i = 0; i < count; ++i)
+          accumulators[i] = combined[i].data[0];
       }
-      result.data[out] = accumulator;
+      for (size_t i = 0; i < count; ++i)
+        results[i].data[out] = accumulators[i];
     }
-    set(reduce, std::move(result));
+    for (auto [result, value] : llvm::zip(reduce.getResults(), results))
+      set(result, std::move(value));
     return success();
   }
 

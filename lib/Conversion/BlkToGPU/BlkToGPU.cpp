@@ -108,12 +108,14 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
   // legalization failure.
   WalkResult supported = kernel.walk([&](Operation *op) {
     if (auto reduce = dyn_cast<blk::ReduceOp>(op)) {
-      Type element = getElementTypeOrSelf(reduce.getSrc().getType());
-      if (!element.isInteger(32) && !element.isInteger(64) &&
-          !element.isF32() && !element.isF64()) {
-        op->emitError("reductions of ")
-            << element << " are not supported; cast to f32 or i32 first";
-        return WalkResult::interrupt();
+      for (Type type : reduce.getSrcs().getTypes()) {
+        Type element = getElementTypeOrSelf(type);
+        if (!element.isInteger(32) && !element.isInteger(64) &&
+            !element.isF32() && !element.isF64()) {
+          op->emitError("reductions of ")
+              << element << " are not supported; cast to f32 or i32 first";
+          return WalkResult::interrupt();
+        }
       }
     }
     if (isa<blk::LoadOp, blk::StoreOp>(op)) {

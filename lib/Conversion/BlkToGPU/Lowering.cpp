@@ -126,13 +126,17 @@ static int64_t storageBytes(Type type) {
 
 Value blk_to_gpu::getArenaElementPtr(OpBuilder &b, Location loc,
                                      LoweringState &state, Type elementType,
-                                     int64_t elements, Value index) {
+                                     int64_t elements, Value index,
+                                     int64_t regionOffset) {
   Type storage = sharedStorageType(elementType);
-  state.arenaBytes =
-      std::max(state.arenaBytes, elements * storageBytes(storage));
+  state.arenaBytes = std::max(state.arenaBytes,
+                              regionOffset + elements * storageBytes(storage));
   auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), 3);
   Value base =
       LLVM::AddressOfOp::create(b, loc, sharedPtr, state.arenaName.getValue());
+  if (regionOffset)
+    base = LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), base,
+                               ArrayRef<LLVM::GEPArg>{int32_t(regionOffset)});
   return LLVM::GEPOp::create(b, loc, sharedPtr, storage, base,
                              ArrayRef<LLVM::GEPArg>{index});
 }

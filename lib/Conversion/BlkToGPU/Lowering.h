@@ -90,11 +90,14 @@ mlir::Value isDistinctThread(mlir::OpBuilder &b, mlir::Location loc,
 /// A CTA-wide barrier (bar.sync 0).
 void createBarrier(mlir::OpBuilder &b, mlir::Location loc);
 
-/// The address of element `index` (i32) of the shared arena viewed as an
-/// array of `elementType`; records that `elements` of them are needed.
+/// The address of element `index` (i32) of the shared arena, from
+/// `regionOffset` bytes on, viewed as an array of `elementType`; records
+/// that `elements` of them are needed there. Exchanges of several values at
+/// once give each its own region.
 mlir::Value getArenaElementPtr(mlir::OpBuilder &b, mlir::Location loc,
                                LoweringState &state, mlir::Type elementType,
-                               int64_t elements, mlir::Value index);
+                               int64_t elements, mlir::Value index,
+                               int64_t regionOffset = 0);
 
 /// Stores and loads through the arena; i1 travels as i8.
 void storeShared(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ptr,

@@ -1,7 +1,8 @@
 //===- ReduceOpToGPU.cpp - blk.reduce -------------------------------------===//
 //
 // A reduction along an axis runs in three steps, each combining with the
-// op's combiner region: within a thread (the slots sharing a coordinate
+// op's combiner region (several blocks reduced together move through each
+// step side by side): within a thread (the slots sharing a coordinate
 // along the other axis), across the lanes of a warp that split the axis
 // (shfl.sync.bfly), and across the warps that split it (through shared
 // memory). After the butterfly every lane and, after the shared-memory
@@ -27,15 +28,21 @@ using namespace ln::blk_to_gpu;
 
 namespace {
 
-/// Inlines the combiner region on `lhs` and `rhs`.
-Value combine(OpBuilder &b, Block &combiner, Value lhs, Value rhs) {
+/// Inlines the combiner region on the partial values `lhs` and `rhs` (one
+/// per reduced block) and returns the values it yields.
+SmallVector<Value> combine(OpBuilder &b, Block &combiner, ValueRange lhs,
+                           ValueRange rhs) {
   IRMapping mapping;
-  mapping.map(combiner.getArgument(0), lhs);
-  mapping.map(combiner.getArgument(1), rhs);
+  for (auto [argument, value] :
+       llvm::zip_equal(combiner.getArguments(),
+                       llvm::concat<const Value>(lhs, rhs)))
+    mapping.map(argument, value);
   for (Operation &op : combiner.without_terminator())
     b.clone(op, mapping);
   auto yield = cast<blk::YieldOp>(combiner.getTerminator());
-  return mapping.lookup(yield.getValue());
+  return llvm::map_to_vector(yield.getValues(), [&](Value value) {
+    return mapping.lookup(value);
+  });
 }
 
 /// The coordinate of this thread's warp along `dim` of `layout`.
@@ -49,6 +56,18 @@ Value getWarpCoordinate(OpBuilder &b, Location loc,
                                 createI32(b, loc, layout.warpsPerCTA[dim]));
 }
 
+/// Byte offsets of the arena regions holding `elements` values of each of
+/// `types` side by side, 8-byte aligned.
+SmallVector<int64_t> arenaRegions(TypeRange types, int64_t elements) {
+  SmallVector<int64_t> offsets;
+  int64_t offset = 0;
+  for (Type type : types) {
+    offsets.push_back(offset);
+    offset += llvm::alignTo(elements * type.getIntOrFloatBitWidth() / 8, 8);
+  }
+  return offsets;
+}
+
 struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
   using BlkPattern::BlkPattern;
 
@@ -56,21 +75,28 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
   matchAndRewrite(blk::ReduceOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto srcType = cast<RankedTensorType>(op.getSrc().getType());
+    auto srcType = cast<RankedTensorType>(op.getSrcs().front().getType());
     // i32/i64/f32/f64 only (checked by the pass): what shuffles carry.
-    Type element = converter.convertType(srcType.getElementType());
+    SmallVector<Type> elements = llvm::map_to_vector(
+        op.getSrcs().getTypes(), [&](Type type) {
+          return converter.convertType(getElementTypeOrSelf(type));
+        });
+    size_t count = elements.size();
     BlockedLayout layout = converter.getLayout(srcType);
     unsigned axis = op.getAxis(), rank = layout.getRank();
     unsigned kept = 1 - axis; // Only meaningful for 2-D blocks.
     Block &combiner = op.getCombiner().front();
 
-    // 1. Within the thread, keyed by the offset along the kept axis.
-    std::map<int64_t, Value> partials;
-    for (auto [slot, value] : llvm::enumerate(adaptor.getSrc())) {
+    // 1. Within the thread, keyed by the offset along the kept axis; each
+    // key holds one partial value per reduced block.
+    std::map<int64_t, SmallVector<Value>> partials;
+    for (int64_t slot = 0; slot < layout.getNumSlots(); ++slot) {
+      SmallVector<Value> values = llvm::map_to_vector(
+          adaptor.getSrcs(), [&](ValueRange src) { return src[slot]; });
       int64_t key = rank == 2 ? layout.getSlotOffset(slot)[kept] : 0;
-      auto [it, inserted] = partials.try_emplace(key, value);
+      auto [it, inserted] = partials.try_emplace(key, values);
       if (!inserted)
-        it->second = combine(rewriter, combiner, it->second, value);
+        it->second = combine(rewriter, combiner, it->second, values);
     }
 
     // 2. Across the lanes splitting the axis: their lane-id bits start
@@ -82,15 +108,19 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
     for (int64_t mask = laneStride;
          mask < laneStride * layout.threadsPerWarp[axis]; mask *= 2) {
       Value offset = createI32(rewriter, loc, mask);
-      for (auto &[key, value] : partials) {
-        Value other = gpu::ShuffleOp::create(rewriter, loc, value, offset,
-                                             width, gpu::ShuffleMode::XOR)
-                          .getShuffleResult();
-        value = combine(rewriter, combiner, value, other);
+      for (auto &[key, values] : partials) {
+        SmallVector<Value> others =
+            llvm::map_to_vector(values, [&](Value value) -> Value {
+              return gpu::ShuffleOp::create(rewriter, loc, value, offset,
+                                            width, gpu::ShuffleMode::XOR)
+                  .getShuffleResult();
+            });
+        values = combine(rewriter, combiner, values, others);
       }
     }
 
-    // 3. Across the warps splitting the axis.
+    // 3. Across the warps splitting the axis, every block's partials
+    // through its own arena region between one pair of barriers.
     SmallVector<Value, 2> base = getThreadBase(rewriter, loc, layout);
     int64_t keptSize = rank == 2 ? layout.shape[kept] : 1;
     auto keptCoordinate = [&](int64_t key) {
@@ -101,32 +131,35 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
     };
     int64_t warps = layout.warpsPerCTA[axis];
     if (warps > 1) {
-      int64_t elements = warps * keptSize;
+      int64_t slots = warps * keptSize;
+      SmallVector<int64_t> regions = arenaRegions(elements, slots);
+      auto arenaSlot = [&](unsigned i, Value index) {
+        return getArenaElementPtr(rewriter, loc, state, elements[i], slots,
+                                  index, regions[i]);
+      };
       Value warp = getWarpCoordinate(rewriter, loc, layout, axis);
       createBarrier(rewriter, loc);
-      for (auto &[key, value] : partials) {
+      for (auto &[key, values] : partials) {
         Value index = arith::AddIOp::create(
             rewriter, loc,
             arith::MulIOp::create(rewriter, loc, warp,
                                   createI32(rewriter, loc, keptSize)),
             keptCoordinate(key));
-        storeShared(rewriter, loc,
-                    getArenaElementPtr(rewriter, loc, state, element, elements,
-                                       index),
-                    value);
+        for (unsigned i = 0; i < count; ++i)
+          storeShared(rewriter, loc, arenaSlot(i, index), values[i]);
       }
       createBarrier(rewriter, loc);
-      for (auto &[key, value] : partials) {
+      for (auto &[key, values] : partials) {
         Value coordinate = keptCoordinate(key);
         for (int64_t w = 0; w < warps; ++w) {
           Value index = arith::AddIOp::create(
               rewriter, loc, createI32(rewriter, loc, w * keptSize),
               coordinate);
-          Value part = loadShared(rewriter, loc,
-                                  getArenaElementPtr(rewriter, loc, state,
-                                                     element, elements, index),
-                                  element);
-          value = w == 0 ? part : combine(rewriter, combiner, value, part);
+          SmallVector<Value> parts;
+          for (unsigned i = 0; i < count; ++i)
+            parts.push_back(loadShared(rewriter, loc, arenaSlot(i, index),
+                                       elements[i]));
+          values = w == 0 ? parts : combine(rewriter, combiner, values, parts);
         }
       }
     }
@@ -136,28 +169,31 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
       return success();
     }
 
-    // 4. Redistribute the kept axis to the result's own layout.
-    auto resultType = cast<RankedTensorType>(op.getType());
+    // 4. Redistribute the kept axis to the results' own layout.
+    auto resultType = cast<RankedTensorType>(op.getResults()[0].getType());
     BlockedLayout resultLayout = converter.getLayout(resultType);
+    SmallVector<int64_t> regions = arenaRegions(elements, keptSize);
+    auto arenaSlot = [&](unsigned i, Value index) {
+      return getArenaElementPtr(rewriter, loc, state, elements[i], keptSize,
+                                index, regions[i]);
+    };
     createBarrier(rewriter, loc);
-    for (auto &[key, value] : partials)
-      storeShared(rewriter, loc,
-                  getArenaElementPtr(rewriter, loc, state, element, keptSize,
-                                     keptCoordinate(key)),
-                  value);
+    for (auto &[key, values] : partials)
+      for (unsigned i = 0; i < count; ++i)
+        storeShared(rewriter, loc, arenaSlot(i, keptCoordinate(key)),
+                    values[i]);
     createBarrier(rewriter, loc);
     Value resultBase = getThreadBase(rewriter, loc, resultLayout)[0];
-    SmallVector<Value> results;
+    SmallVector<SmallVector<Value>> results(count);
     for (int64_t slot = 0; slot < resultLayout.getNumSlots(); ++slot) {
       Value index = arith::AddIOp::create(
           rewriter, loc, resultBase,
           createI32(rewriter, loc, resultLayout.getSlotOffset(slot)[0]));
-      results.push_back(loadShared(
-          rewriter, loc,
-          getArenaElementPtr(rewriter, loc, state, element, keptSize, index),
-          element));
+      for (unsigned i = 0; i < count; ++i)
+        results[i].push_back(
+            loadShared(rewriter, loc, arenaSlot(i, index), elements[i]));
     }
-    rewriter.replaceOpWithMultiple(op, {results});
+    rewriter.replaceOpWithMultiple(op, std::move(results));
     return success();
   }
 };

@@ -425,3 +425,88 @@ func.func @sum_9_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num
   blk.store %Y, %s : !blk.ptr<f32>
   return
 }
+
+// -----
+
+// Two blocks reduced together (the sum and the sum of squares of 1024 f32
+// over 4 warps): one butterfly step shuffles both, and the warps' partials
+// of both go through the arena between one pair of barriers, side by side
+// (16 bytes each); every thread then combines the 4 pairs.
+// CHECK: llvm.mlir.global internal @sum_and_squares_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<32 x i8>
+// CHECK-LABEL: gpu.func @sum_and_squares
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32 : f32
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32 : f32
+// CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32 : f32
+// CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32 : f32
+// CHECK: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK-COUNT-2: llvm.store
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK-COUNT-8: llvm.load {{.*}} : !llvm.ptr<3> -> f32
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+func.func @sum_and_squares(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 4 : i32} {
+  %r = blk.range : tensor<1024xi32>
+  %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<1024x!blk.ptr<f32>>
+  %p = blk.addptr %Xs, %r : tensor<1024x!blk.ptr<f32>>, tensor<1024xi32>
+  %x = blk.load %p : tensor<1024x!blk.ptr<f32>>
+  %x2 = arith.mulf %x, %x : tensor<1024xf32>
+  %s, %q = blk.reduce %x, %x2 axis 0 : tensor<1024xf32>, tensor<1024xf32> -> f32, f32 {
+  ^bb0(%a: f32, %a2: f32, %b: f32, %b2: f32):
+    %t = arith.addf %a, %b : f32
+    %t2 = arith.addf %a2, %b2 : f32
+    blk.yield %t, %t2 : f32, f32
+  }
+  %d = arith.subf %q, %s : f32
+  blk.store %Y, %d : !blk.ptr<f32>
+  return
+}
+
+// -----
+
+// A pair of different types along axis 1 of a (2, 512) tile over 4 warps
+// (2 down the rows, 2 along them): the 2 x 2 partials of each, f32 then
+// i32, cross the warps through regions of 16 bytes side by side between
+// one pair of barriers; the rows' sums are then redistributed to the
+// results' layout between one more pair.
+// CHECK: llvm.mlir.global internal @row_sum_and_count_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<32 x i8>
+// CHECK-LABEL: gpu.func @row_sum_and_count
+// CHECK: gpu.barrier
+// CHECK-COUNT-2: llvm.store
+// CHECK-NEXT: gpu.barrier
+// CHECK: gpu.barrier
+// CHECK-COUNT-2: llvm.store
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+func.func @row_sum_and_count(%X: !blk.ptr<f32>, %S: !blk.ptr<f32>, %C: !blk.ptr<i32>) attributes {blk.num_warps = 4 : i32} {
+  %rows = blk.range : tensor<2xi32>
+  %cols = blk.range : tensor<512xi32>
+  %r2 = blk.expand_dims %rows, 1 : tensor<2xi32> -> tensor<2x1xi32>
+  %c2 = blk.expand_dims %cols, 0 : tensor<512xi32> -> tensor<1x512xi32>
+  %rb = blk.broadcast %r2 : tensor<2x1xi32> -> tensor<2x512xi32>
+  %cb = blk.broadcast %c2 : tensor<1x512xi32> -> tensor<2x512xi32>
+  %c256 = arith.constant dense<512> : tensor<2x512xi32>
+  %ro = arith.muli %rb, %c256 : tensor<2x512xi32>
+  %o = arith.addi %ro, %cb : tensor<2x512xi32>
+  %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<2x512x!blk.ptr<f32>>
+  %p = blk.addptr %Xs, %o : tensor<2x512x!blk.ptr<f32>>, tensor<2x512xi32>
+  %x = blk.load %p : tensor<2x512x!blk.ptr<f32>>
+  %zero = arith.constant dense<0.0> : tensor<2x512xf32>
+  %positive = arith.cmpf ogt, %x, %zero : tensor<2x512xf32>
+  %ones = arith.extui %positive : tensor<2x512xi1> to tensor<2x512xi32>
+  %s, %n = blk.reduce %x, %ones axis 1 : tensor<2x512xf32>, tensor<2x512xi32> -> tensor<2xf32>, tensor<2xi32> {
+  ^bb0(%a: f32, %i: i32, %b: f32, %j: i32):
+    %t = arith.addf %a, %b : f32
+    %k = arith.addi %i, %j : i32
+    blk.yield %t, %k : f32, i32
+  }
+  %Ss = blk.splat %S : !blk.ptr<f32> -> tensor<2x!blk.ptr<f32>>
+  %Sp = blk.addptr %Ss, %rows : tensor<2x!blk.ptr<f32>>, tensor<2xi32>
+  blk.store %Sp, %s : tensor<2x!blk.ptr<f32>>
+  %Cs = blk.splat %C : !blk.ptr<i32> -> tensor<2x!blk.ptr<i32>>
+  %Cp = blk.addptr %Cs, %rows : tensor<2x!blk.ptr<i32>>, tensor<2xi32>
+  blk.store %Cp, %n : tensor<2x!blk.ptr<i32>>
+  return
+}

@@ -550,7 +550,7 @@ func.func @reduce_result_element_type(%x: tensor<64xf32>) {
 // -----
 
 func.func @reduce_one_combiner_argument(%x: tensor<64xf32>) {
-  // expected-error @+1 {{'blk.reduce' op combiner must take two arguments of type 'f32'}}
+  // expected-error @+1 {{'blk.reduce' op combiner must take 2 arguments of types ('f32', 'f32')}}
   %0 = blk.reduce %x axis 0 : tensor<64xf32> -> f32 {
   ^bb0(%a: f32):
     blk.yield %a : f32
@@ -561,7 +561,7 @@ func.func @reduce_one_combiner_argument(%x: tensor<64xf32>) {
 // -----
 
 func.func @reduce_combiner_argument_type(%x: tensor<64xf32>) {
-  // expected-error @+1 {{'blk.reduce' op combiner must take two arguments of type 'f32'}}
+  // expected-error @+1 {{'blk.reduce' op combiner must take 2 arguments of types ('f32', 'f32')}}
   %0 = blk.reduce %x axis 0 : tensor<64xf32> -> f32 {
   ^bb0(%a: f16, %b: f16):
     %s = arith.addf %a, %b : f16
@@ -576,8 +576,59 @@ func.func @reduce_yield_type(%x: tensor<64xf32>) {
   %0 = blk.reduce %x axis 0 : tensor<64xf32> -> f32 {
   ^bb0(%a: f32, %b: f32):
     %s = arith.truncf %a : f32 to f16
-    // expected-error @+1 {{'blk.yield' op must yield the element type 'f32'}}
+    // expected-error @+1 {{'blk.yield' op must yield ('f32'), the element types reduced}}
     blk.yield %s : f16
+  }
+  return
+}
+
+// -----
+
+func.func @reduce_pair_combiner_arguments(%x: tensor<64xf32>, %n: tensor<64xi32>) {
+  // The combiner takes the partials of one side (f32, i32), then the other.
+  // expected-error @+1 {{'blk.reduce' op combiner must take 4 arguments of types ('f32', 'i32', 'f32', 'i32')}}
+  %0, %1 = blk.reduce %x, %n axis 0 : tensor<64xf32>, tensor<64xi32> -> f32, i32 {
+  ^bb0(%a: f32, %b: f32, %i: i32, %j: i32):
+    %s = arith.addf %a, %b : f32
+    %k = arith.addi %i, %j : i32
+    blk.yield %s, %k : f32, i32
+  }
+  return
+}
+
+// -----
+
+func.func @reduce_pair_shapes(%x: tensor<64xf32>, %y: tensor<32xf32>) {
+  // expected-error @+1 {{'blk.reduce' op reduces blocks of one shape, got 'tensor<64xf32>' and 'tensor<32xf32>'}}
+  %0, %1 = blk.reduce %x, %y axis 0 : tensor<64xf32>, tensor<32xf32> -> f32, f32 {
+  ^bb0(%a: f32, %a2: f32, %b: f32, %b2: f32):
+    %s = arith.addf %a, %b : f32
+    %t = arith.addf %a2, %b2 : f32
+    blk.yield %s, %t : f32, f32
+  }
+  return
+}
+
+// -----
+
+func.func @reduce_pair_one_result(%x: tensor<64xf32>, %y: tensor<64xf32>) {
+  // expected-error @+1 {{'blk.reduce' op has 1 results for 2 blocks}}
+  %0 = blk.reduce %x, %y axis 0 : tensor<64xf32>, tensor<64xf32> -> f32 {
+  ^bb0(%a: f32, %a2: f32, %b: f32, %b2: f32):
+    %s = arith.addf %a, %b : f32
+    blk.yield %s, %s : f32, f32
+  }
+  return
+}
+
+// -----
+
+func.func @reduce_pair_yields_one(%x: tensor<64xf32>, %y: tensor<64xf32>) {
+  %0, %1 = blk.reduce %x, %y axis 0 : tensor<64xf32>, tensor<64xf32> -> f32, f32 {
+  ^bb0(%a: f32, %a2: f32, %b: f32, %b2: f32):
+    %s = arith.addf %a, %b : f32
+    // expected-error @+1 {{'blk.yield' op must yield ('f32', 'f32'), the element types reduced}}
+    blk.yield %s : f32
   }
   return
 }

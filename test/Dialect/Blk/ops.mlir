@@ -185,6 +185,25 @@ func.func @reduce(%x: tensor<1024xf32>, %t: tensor<32x128xf32>, %i: tensor<64xi3
   return %sum, %cols, %rows, %max : f32, tensor<128xf32>, tensor<32xf32>, i32
 }
 
+// Two blocks reduced together: the combiner takes the partials of one side,
+// then of the other.
+// CHECK-LABEL: func.func @reduce_pair
+// CHECK: %[[R:.*]]:2 = blk.reduce %{{.*}}, %{{.*}} axis 1 : tensor<4x64xf32>, tensor<4x64xi32> -> tensor<4xf32>, tensor<4xi32> {
+// CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[I:.*]]: i32, %[[B:.*]]: f32, %[[J:.*]]: i32):
+// CHECK: blk.yield %{{.*}}, %{{.*}} : f32, i32
+// CHECK: return %[[R]]#0, %[[R]]#1
+func.func @reduce_pair(%x: tensor<4x64xf32>, %n: tensor<4x64xi32>)
+    -> (tensor<4xf32>, tensor<4xi32>) {
+  %s, %c = blk.reduce %x, %n axis 1 : tensor<4x64xf32>, tensor<4x64xi32>
+      -> tensor<4xf32>, tensor<4xi32> {
+  ^bb0(%a: f32, %i: i32, %b: f32, %j: i32):
+    %t = arith.addf %a, %b : f32
+    %k = arith.addi %i, %j : i32
+    blk.yield %t, %k : f32, i32
+  }
+  return %s, %c : tensor<4xf32>, tensor<4xi32>
+}
+
 // CHECK-LABEL: func.func @atomics
 // CHECK-SAME: (%[[L:.*]]: !blk.ptr<i32>, %[[L64:.*]]: !blk.ptr<i64>, %[[A:.*]]: i32, %[[B:.*]]: i32, %[[W:.*]]: i64)
 func.func @atomics(%l: !blk.ptr<i32>, %l64: !blk.ptr<i64>, %a: i32, %b: i32, %w: i64) {

@@ -452,35 +452,57 @@ void StoreOp::print(OpAsmPrinter &printer) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ReduceOp::verify() {
-  auto srcType = cast<RankedTensorType>(getSrc().getType());
-  if (failed(verifyBlockRank(*this, srcType)))
+  if (getSrcs().empty())
+    return emitOpError("reduces at least one block");
+  if (getResults().size() != getSrcs().size())
+    return emitOpError("has ") << getResults().size() << " results for "
+                               << getSrcs().size() << " blocks";
+  auto firstType = cast<RankedTensorType>(getSrcs().front().getType());
+  if (failed(verifyBlockRank(*this, firstType)))
     return failure();
   int32_t axis = getAxis();
-  if (axis < 0 || axis >= srcType.getRank())
-    return emitOpError("axis ") << axis << " out of range for " << srcType;
-  Type expected = srcType.getElementType();
-  if (srcType.getRank() == 2)
-    expected = RankedTensorType::get({srcType.getDimSize(1 - axis)}, expected);
-  if (failed(verifyCompatibleShape(getType(), expected)) ||
-      getElementTypeOrSelf(getType()) != srcType.getElementType())
-    return emitOpError("result type must be ")
-           << expected << " when reducing " << srcType << " along axis "
-           << axis << ", got " << getType();
+  if (axis < 0 || axis >= firstType.getRank())
+    return emitOpError("axis ") << axis << " out of range for " << firstType;
+  for (auto [src, result] : llvm::zip(getSrcs(), getResults())) {
+    auto srcType = cast<RankedTensorType>(src.getType());
+    if (failed(verifyCompatibleShape(srcType.getShape(),
+                                     firstType.getShape())))
+      return emitOpError("reduces blocks of one shape, got ")
+             << firstType << " and " << srcType;
+    Type expected = srcType.getElementType();
+    if (srcType.getRank() == 2)
+      expected =
+          RankedTensorType::get({srcType.getDimSize(1 - axis)}, expected);
+    if (failed(verifyCompatibleShape(result.getType(), expected)) ||
+        getElementTypeOrSelf(result.getType()) != srcType.getElementType())
+      return emitOpError("result type must be ")
+             << expected << " when reducing " << srcType << " along axis "
+             << axis << ", got " << result.getType();
+  }
   return success();
 }
 
 LogicalResult ReduceOp::verifyRegions() {
-  Type elementType = getElementTypeOrSelf(getSrc().getType());
+  // The combiner takes the partial values of one side, then of the other.
+  SmallVector<Type> elementTypes;
+  for (Value src : getSrcs())
+    elementTypes.push_back(getElementTypeOrSelf(src.getType()));
+  SmallVector<Type> argumentTypes(elementTypes);
+  argumentTypes.append(elementTypes);
   Block &body = getCombiner().front();
-  if (body.getNumArguments() != 2 ||
-      llvm::any_of(body.getArgumentTypes(),
-                   [&](Type t) { return t != elementType; }))
-    return emitOpError("combiner must take two arguments of type ")
-           << elementType;
+  if (!llvm::equal(body.getArgumentTypes(), argumentTypes)) {
+    InFlightDiagnostic diagnostic = emitOpError("combiner must take ");
+    diagnostic << argumentTypes.size() << " arguments of types (";
+    llvm::interleaveComma(argumentTypes, diagnostic);
+    return diagnostic << ")";
+  }
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield)
     return emitOpError("combiner must end with blk.yield");
-  if (yield.getValue().getType() != elementType)
-    return yield.emitOpError("must yield the element type ") << elementType;
+  if (!llvm::equal(yield.getValues().getTypes(), elementTypes)) {
+    InFlightDiagnostic diagnostic = yield.emitOpError("must yield (");
+    llvm::interleaveComma(elementTypes, diagnostic);
+    return diagnostic << "), the element types reduced";
+  }
   return success();
 }

@@ -184,12 +184,15 @@ bool refineOnce(func::FuncOp func) {
                             getTypeWithShapeOf(load.getPtr().getType(),
                                                ptr.getPointeeType()));
     } else if (auto reduce = dyn_cast<ReduceOp>(op)) {
-      auto src = cast<RankedTensorType>(reduce.getSrc().getType());
-      Type result = src.getElementType();
-      if (src.getRank() == 2)
-        result = RankedTensorType::get({src.getDimSize(1 - reduce.getAxis())},
-                                       result);
-      changed |= refineType(reduce.getResult(), result);
+      for (auto [srcValue, resultValue] :
+           llvm::zip_equal(reduce.getSrcs(), reduce.getResults())) {
+        auto src = cast<RankedTensorType>(srcValue.getType());
+        Type result = src.getElementType();
+        if (src.getRank() == 2)
+          result = RankedTensorType::get(
+              {src.getDimSize(1 - reduce.getAxis())}, result);
+        changed |= refineType(resultValue, result);
+      }
     } else if (isa<CastOp>(op) || op->hasTrait<OpTrait::Elementwise>()) {
       changed |= refineElementwise(op);
     } else if (auto forOp = dyn_cast<scf::ForOp>(op)) {

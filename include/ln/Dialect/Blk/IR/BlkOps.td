@@ -285,14 +285,14 @@ def Blk_StoreOp : Blk_Op<"store", [
 
 def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects,
                                       IsolatedFromAbove]> {
-  let summary = "Reduce a block along one axis with a combiner";
+  let summary = "Reduce blocks along one axis with a combiner";
   let description = [{
     Triton's `tl.reduce` (and so `tl.sum`, `tl.max`): the combiner region
     takes two partial values and returns their combination; it must be
     associative and commutative, since the lowering combines in a tree
     within threads, across lanes and across warps. Reducing a 1-D block
     gives a scalar, a 2-D block a 1-D block of the other axis. The combiner
-    is a function of its two arguments alone: it is isolated from above
+    is a function of its arguments alone: it is isolated from above
     (values of the enclosing kernel are not visible in it), since every
     thread runs it at every step of the tree.
 
@@ -303,12 +303,29 @@ def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects,
       blk.yield %s : f32
     }
     ```
+
+    Several blocks of one shape reduce together, as Triton's reductions
+    of tuples: the combiner takes the n partial values of one side, then
+    the n of the other, and yields n values. The lowering moves them
+    through one tree, so two sums cost the shared-memory round trip and
+    barriers of one:
+
+    ```mlir
+    %s, %q = blk.reduce %x, %x2 axis 0 : tensor<1024xf32>, tensor<1024xf32>
+        -> f32, f32 {
+    ^bb0(%a: f32, %a2: f32, %b: f32, %b2: f32):
+      %s = arith.addf %a, %b : f32
+      %q = arith.addf %a2, %b2 : f32
+      blk.yield %s, %q : f32, f32
+    }
+    ```
   }];
-  let arguments = (ins Blk_Block:$src, I32Attr:$axis);
-  let results = (outs AnyType:$result);
+  let arguments = (ins Variadic<Blk_Block>:$srcs, I32Attr:$axis);
+  let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$combiner);
   let assemblyFormat = [{
-    $src `axis` $axis attr-dict `:` type($src) `->` type($result) $combiner
+    $srcs `axis` $axis attr-dict `:` type($srcs) `->` type($results)
+    $combiner
   }];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
@@ -316,14 +333,14 @@ def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects,
 
 def Blk_YieldOp : Blk_Op<"yield", [Pure, Terminator, ReturnLike,
     HasParent<"ReduceOp">]> {
-  let summary = "Return the combined value from a reduce combiner";
+  let summary = "Return the combined values from a reduce combiner";
   let description = [{
     ```mlir
     blk.yield %s : f32
     ```
   }];
-  let arguments = (ins AnyType:$value);
-  let assemblyFormat = "$value attr-dict `:` type($value)";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
 }
 
 //===----------------------------------------------------------------------===//
