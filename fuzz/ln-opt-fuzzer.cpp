@@ -1,12 +1,14 @@
 //===- ln-opt-fuzzer.cpp - libFuzzer over ln's whole compiler -------------===//
 //
 // Each input is MLIR text. It is parsed and verified; kernels with
-// compile-time parameters are specialized (every blk.constexpr bound to 64,
-// every !blk.typevar to f16, 2 warps); then the whole --blk-to-ptx pipeline
-// runs, down to PTX. Errors are expected of most inputs and are fine: only
-// a crash, a hang, an assertion or (under AddressSanitizer) a memory error
-// is a finding. scripts/fuzz.sh builds and runs it; its seeds are test/'s
-// and kernels/' MLIR files.
+// compile-time parameters are specialized (every blk.constexpr bound to one
+// of 64, 24, 96, 1536 or 4608, on 2, 1, 3, 4 or 9 warps, picked from the
+// input's length so that sizes and warp counts that are not powers of two
+// are explored too; every !blk.typevar to f16); then the whole
+// --blk-to-ptx pipeline runs, down to PTX. Errors are expected of most
+// inputs and are fine: only a crash, a hang, an assertion or (under
+// AddressSanitizer) a memory error is a finding. scripts/fuzz.sh builds and
+// runs it; its seeds are test/'s and kernels/' MLIR files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 
 using namespace mlir;
@@ -36,7 +39,7 @@ namespace {
 
 /// Bindings for every compile-time parameter the module has: blk-specialize
 /// refuses both missing and unused ones.
-SmallVector<std::string> bindingsFor(ModuleOp module) {
+SmallVector<std::string> bindingsFor(ModuleOp module, int64_t size) {
   llvm::SetVector<StringRef> constexprs, typeVars;
   module.walk([&](Operation *op) {
     if (auto constexprOp = dyn_cast<ln::blk::ConstexprOp>(op))
@@ -53,7 +56,7 @@ SmallVector<std::string> bindingsFor(ModuleOp module) {
   });
   SmallVector<std::string> bindings;
   for (StringRef name : constexprs)
-    bindings.push_back((name + "=64").str());
+    bindings.push_back((name + "=" + std::to_string(size)).str());
   for (StringRef name : typeVars)
     bindings.push_back((name + "=f16").str());
   return bindings;
@@ -79,8 +82,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!module)
     return 0;
 
+  // Block sizes and warp counts, chosen by the input's length.
+  static constexpr int64_t kSizes[] = {64, 24, 96, 1536, 4608};
+  static constexpr int kWarps[] = {2, 1, 3, 4, 9};
   PassManager pm(&context);
-  SmallVector<std::string> bindings = bindingsFor(*module);
+  SmallVector<std::string> bindings =
+      bindingsFor(*module, kSizes[size % std::size(kSizes)]);
   bool specialized = true;
   module->walk([&](func::FuncOp func) {
     specialized &= func->hasAttr("blk.num_warps");
@@ -88,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!specialized) {
     ln::blk::BlkSpecializeOptions options;
     options.bindings.assign(bindings.begin(), bindings.end());
-    options.numWarps = 2;
+    options.numWarps = kWarps[size / std::size(kSizes) % std::size(kWarps)];
     pm.addPass(ln::blk::createBlkSpecialize(options));
   }
   ln::BlkToPTXOptions pipeline;
