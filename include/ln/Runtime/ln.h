@@ -90,9 +90,10 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  * reused by the next call on the same stream. dw and db are summed in two
  * float32 partial buffers, P x N each, which a last kernel reduces; the
  * algorithm (ln_set_backward_algorithm) decides how, where N allows:
- *  - N <= 4096, LN_BACKWARD_AUTO or LN_BACKWARD_PARTIAL_ROWS: a persistent
- *    dx kernel of P programs (what the GPU holds at once, at most 1024),
- *    each storing its own partial row. Layout: [P x N float32: partial dw]
+ *  - N <= 4096 (5120 for LN_F16 and LN_BF16), LN_BACKWARD_AUTO or
+ *    LN_BACKWARD_PARTIAL_ROWS: a persistent dx kernel of P programs (what
+ *    the GPU holds at once, at most 1024), each storing its own partial
+ *    row. Layout: [P x N float32: partial dw]
  *    [P x N float32: partial db], 256-byte aligned.
  *  - N <= 8192 otherwise (fused): the dx kernel adds each program's sums
  *    to one of P = GROUP_SIZE_M partial rows under a spin lock. Layout,
