@@ -112,17 +112,18 @@ void blk_to_gpu::createBarrier(OpBuilder &b, Location loc) {
 // Shared memory
 //===----------------------------------------------------------------------===//
 
+int64_t blk_to_gpu::getSharedStorageBytes(Type type) {
+  if (isa<LLVM::LLVMPointerType>(type))
+    return 8;
+  return std::max<int64_t>(1, type.getIntOrFloatBitWidth() / 8);
+}
+
 static Type sharedStorageType(Type type) {
   if (type.isInteger(1))
     return IntegerType::get(type.getContext(), 8);
   return type;
 }
 
-static int64_t storageBytes(Type type) {
-  if (isa<LLVM::LLVMPointerType>(type))
-    return 8;
-  return std::max<int64_t>(1, type.getIntOrFloatBitWidth() / 8);
-}
 
 Value blk_to_gpu::getArenaElementPtr(OpBuilder &b, Location loc,
                                      LoweringState &state, Type elementType,
@@ -130,7 +131,7 @@ Value blk_to_gpu::getArenaElementPtr(OpBuilder &b, Location loc,
                                      int64_t regionOffset) {
   Type storage = sharedStorageType(elementType);
   state.arenaBytes = std::max(state.arenaBytes,
-                              regionOffset + elements * storageBytes(storage));
+                              regionOffset + elements * getSharedStorageBytes(storage));
   auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), 3);
   Value base =
       LLVM::AddressOfOp::create(b, loc, sharedPtr, state.arenaName.getValue());

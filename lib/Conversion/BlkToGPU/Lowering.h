@@ -90,6 +90,9 @@ mlir::Value isDistinctThread(mlir::OpBuilder &b, mlir::Location loc,
 /// A CTA-wide barrier (bar.sync 0).
 void createBarrier(mlir::OpBuilder &b, mlir::Location loc);
 
+/// Bytes a value of `type` takes in the shared arena (i1 travels as i8).
+int64_t getSharedStorageBytes(mlir::Type type);
+
 /// The address of element `index` (i32) of the shared arena, from
 /// `regionOffset` bytes on, viewed as an array of `elementType`; records
 /// that `elements` of them are needed there. Exchanges of several values at

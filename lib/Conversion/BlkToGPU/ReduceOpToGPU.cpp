@@ -63,7 +63,7 @@ SmallVector<int64_t> arenaRegions(TypeRange types, int64_t elements) {
   int64_t offset = 0;
   for (Type type : types) {
     offsets.push_back(offset);
-    offset += llvm::alignTo(elements * type.getIntOrFloatBitWidth() / 8, 8);
+    offset += llvm::alignTo(elements * getSharedStorageBytes(type), 8);
   }
   return offsets;
 }
