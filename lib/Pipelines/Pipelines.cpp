@@ -28,6 +28,8 @@ void ln::buildBlkToPTXPipeline(OpPassManager &pm,
   gpuPm.addPass(createCanonicalizerPass());
   gpuPm.addPass(createCSEPass());
   gpuPm.addPass(createSCFToControlFlowPass());
+  // Before libdevice would make every f32 square root approximate.
+  gpuPm.addPass(ln::createLowerSquareRoots());
   gpuPm.addPass(createConvertGpuOpsToNVVMOps());
   gpuPm.addPass(createCanonicalizerPass());
   gpuPm.addPass(createCSEPass());
@@ -41,8 +43,8 @@ void ln::buildBlkToPTXPipeline(OpPassManager &pm,
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
-  // math ops become libdevice calls (__nv_sqrtf, ...), linked from the
-  // toolkit's nvvm/libdevice.
+  // The remaining math ops become libdevice calls (__nv_expf, ...), linked
+  // from the toolkit's nvvm/libdevice.
   binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }

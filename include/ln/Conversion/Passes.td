@@ -27,4 +27,41 @@ def ConvertBlkToGPU : Pass<"convert-blk-to-gpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowerSquareRoots : Pass<"lower-square-roots"> {
+  let summary = "Give f32 square roots the rounding blk's semantics promise";
+  let description = [{
+    Runs on the thread-level code `convert-blk-to-gpu` produces, before
+    `convert-gpu-to-nvvm`, which would turn `math.sqrt` into libdevice's
+    `__nv_sqrtf`: that function is the approximate `sqrt.approx.f32`
+    unless the module asks for precise square roots, and nothing in the
+    pipeline does. blk promises a correctly rounded `math.sqrt` and one
+    documented exception (docs/semantics.md), so, on scalar `f32`:
+
+    - `1.0 / math.sqrt(x)` becomes `math.rsqrt(x)`, the approximate
+      reciprocal square root (`rsqrt.approx.f32`, within 2 ulp): one
+      instruction where the exact form costs a square root and a division;
+    - every other `math.sqrt` becomes a call of the NVVM intrinsic
+      `llvm.nvvm.sqrt.rn.f`, the correctly rounded `sqrt.rn.f32`.
+
+    `f64` square roots are left to libdevice, whose `__nv_sqrt` is already
+    `sqrt.rn.f64`.
+
+    Example:
+
+    ```mlir
+    %r = arith.divf %one, %s : f32   // %s = math.sqrt %v : f32
+    %t = math.sqrt %u : f32
+    ```
+    becomes
+    ```mlir
+    %r = math.rsqrt %v : f32
+    %t = llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%u) : (f32) -> f32
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect",
+  ];
+}
+
 #endif // LN_CONVERSION_PASSES_TD
