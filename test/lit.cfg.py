@@ -4,6 +4,7 @@
 import os
 import shutil
 import subprocess
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -32,6 +33,7 @@ if not ptxas:
                      "time and on PATH); install the CUDA toolkit or put "
                      "/usr/local/cuda/bin on PATH")
 config.substitutions.append(("%ptxas", ptxas + " -arch=sm_90 -v"))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%kernel_ptx_dir", config.ln_kernel_ptx_dir))
 config.substitutions.append(("%test_ptx_dir", config.ln_test_ptx_dir))
 config.substitutions.append(("%kernels", os.path.join(

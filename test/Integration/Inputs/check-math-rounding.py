@@ -1,0 +1,37 @@
+"""Checks math_rounding's output (ln-run kernel --out) bit for bit against
+numpy's IEEE float32/float64 square root and division, which round
+correctly: the values blk's semantics promise (docs/semantics.md)."""
+
+import sys
+
+import numpy as np
+
+
+def read_arrays(path):
+    arrays = []
+    for line in open(path):
+        if line.startswith("#"):
+            dtype = np.float64 if "f64[" in line else np.float32
+            arrays.append(([], dtype))
+        elif line.strip():
+            arrays[-1][0].append(float(line))
+    return [np.array(values, dtype=dtype) for values, dtype in arrays]
+
+
+x, y, root, quotient, root64 = read_arrays(sys.argv[1])
+failures = 0
+for name, got, want in [
+    ("sqrt f32", root, np.sqrt(x)),
+    ("x / y f32", quotient, x / y),
+    ("sqrt f64", root64, np.sqrt(x.astype(np.float64))),
+]:
+    bits = np.dtype("u%d" % got.itemsize)
+    wrong = np.flatnonzero(got.view(bits) != want.view(bits))
+    if len(wrong):
+        i = wrong[0]
+        print(f"{name}: {len(wrong)} of {len(got)} elements differ; first at "
+              f"{i}: got {got[i]!r}, correctly rounded {want[i]!r}")
+        failures += 1
+    else:
+        print(f"{name}: {len(got)} elements correctly rounded")
+sys.exit(1 if failures else 0)
