@@ -72,6 +72,19 @@ const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
   return fitting ? fitting : allowLoop ? largest : nullptr;
 }
 
+const EmbeddedKernel *ln::runtime::selectForwardKernel(
+    const EmbeddedKernel *table, size_t count, ln_dtype dtype, int64_t N,
+    bool aligned) {
+  const EmbeddedKernel *oneRow = selectKernel(
+      table, count, kForwardKernel, dtype, N, aligned, /*allowLoop=*/true);
+  const EmbeddedKernel *persistent =
+      selectKernel(table, count, kPersistentForwardKernel, dtype, N, aligned,
+                   /*allowLoop=*/false);
+  if (persistent && oneRow && persistent->blockSize == oneRow->blockSize)
+    return persistent;
+  return oneRow;
+}
+
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 const EmbeddedKernel *ln::runtime::selectReductionKernel(
@@ -359,10 +372,27 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
 
   bool aligned =
       isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  const EmbeddedKernel *selected =
+      selectForwardKernel(table, count, dtype, N, aligned);
   const EmbeddedKernel &kernel =
-      requireKernel(kForwardKernel, dtype, N, aligned, /*allowLoop=*/true);
+      selected ? *selected
+               : requireKernel(kForwardKernel, dtype, N, aligned,
+                               /*allowLoop=*/true);
   Context context = Context::get();
   int32_t n = int32_t(N);
+  if (std::strcmp(kernel.entry, kPersistentForwardKernel) == 0) {
+    // One program per CTA the GPU holds at once, each over every
+    // programs-th row; never more programs than rows.
+    int32_t m = int32_t(M);
+    int64_t programs = std::min<int64_t>(M, context.getResidentPrograms(kernel));
+    void *arguments[] = {&x,          &y,          &weight, &bias, &mean, &rstd,
+                         &xRowStride, &yRowStride, &m,      &n,    &eps};
+    context.launch(context.getFunction(kernel), {unsigned(programs), 1, 1},
+                   blockOf(kernel), arguments, stream);
+    return;
+  }
   void *arguments[] = {&x,    &y,          &weight,     &bias, &mean,
                        &rstd, &xRowStride, &yRowStride, &n,    &eps};
   context.launch(context.getFunction(kernel), {unsigned(M), 1, 1},

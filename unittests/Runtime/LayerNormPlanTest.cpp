@@ -198,6 +198,34 @@ TEST(LayerNormPlan, KernelSelection) {
   EXPECT_EQ(pick(kForwardKernel, LN_BF16, 100, true, true), "none");
 }
 
+TEST(LayerNormPlan, ForwardSelection) {
+  static const EmbeddedKernel table[] = {
+      {kForwardKernel, LN_F16, 1024, 0, 4, 0, true, "row 1024"},
+      {kForwardKernel, LN_F16, 2048, 0, 4, 0, true, "row 2048"},
+      {kForwardKernel, LN_F16, 4096, 0, 8, 0, true, "row 4096"},
+      {kPersistentForwardKernel, LN_F16, 2048, 0, 4, 0, true, "rows 2048"},
+      {kPersistentForwardKernel, LN_F16, 4096, 0, 8, 0, false, "rows 4096"},
+      {kForwardKernel, LN_F16, 4096, 0, 8, 0, false, "row 4096 generic"},
+  };
+  size_t count = sizeof(table) / sizeof(table[0]);
+  auto pick = [&](int64_t N, bool aligned) -> std::string {
+    const EmbeddedKernel *k =
+        selectForwardKernel(table, count, LN_F16, N, aligned);
+    return k ? k->ptx : "none";
+  };
+  // The persistent kernel where it has the one-row kernel's block ...
+  EXPECT_EQ(pick(1025, true), "rows 2048");
+  EXPECT_EQ(pick(2048, true), "rows 2048");
+  EXPECT_EQ(pick(4000, false), "rows 4096");
+  // ... not where the one-row kernel has a smaller block, or the flavour
+  // has no persistent kernel, or the row is wider than every persistent
+  // block (the one-row kernel loops).
+  EXPECT_EQ(pick(1000, true), "row 1024");
+  EXPECT_EQ(pick(4000, true), "row 4096");
+  EXPECT_EQ(pick(9000, false), "row 4096 generic");
+  EXPECT_EQ(selectForwardKernel(table, count, LN_BF16, 2048, true), nullptr);
+}
+
 TEST(LayerNormPlan, RowBlocksFollowN) {
   // The shipped row kernels: a block of every multiple of 512 up to 8192,
   // so a row just above a power of two runs a block its own size, on its
@@ -230,6 +258,31 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
             std::make_pair(2560, 10));
   EXPECT_EQ(pick(LN_F32, 3500, false, kPersistentBackwardDxKernel),
             std::make_pair(3584, 28));
+}
+
+TEST(LayerNormPlan, ShippedForwardKernels) {
+  // The persistent forward kernel runs f16 and bf16 rows of 1537 to 6144
+  // features, on the one-row kernel's geometry; f32 rows, narrower and
+  // wider ones run one row a program.
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
+    const EmbeddedKernel *k =
+        selectForwardKernel(table, count, dtype, N, aligned);
+    return k ? std::make_tuple(std::string(k->entry), k->blockSize,
+                               k->numWarps)
+             : std::make_tuple(std::string("none"), 0, 0);
+  };
+  EXPECT_EQ(pick(LN_F16, 1536, true), std::make_tuple(kForwardKernel, 1536, 3));
+  EXPECT_EQ(pick(LN_F16, 1537, true),
+            std::make_tuple(kPersistentForwardKernel, 2048, 4));
+  EXPECT_EQ(pick(LN_BF16, 4096, false),
+            std::make_tuple(kPersistentForwardKernel, 4096, 8));
+  EXPECT_EQ(pick(LN_F16, 6144, true),
+            std::make_tuple(kPersistentForwardKernel, 6144, 12));
+  EXPECT_EQ(pick(LN_F16, 6145, true), std::make_tuple(kForwardKernel, 6656, 13));
+  EXPECT_EQ(pick(LN_F32, 4096, true), std::make_tuple(kForwardKernel, 4096, 8));
+  EXPECT_EQ(pick(LN_F16, 1024, true), std::make_tuple(kForwardKernel, 1024, 4));
 }
 
 TEST(LayerNormPlan, EmbeddedTableIsConsistent) {

@@ -20,6 +20,7 @@
 namespace ln::runtime {
 
 constexpr const char *kForwardKernel = "layer_norm_fwd_fused";
+constexpr const char *kPersistentForwardKernel = "layer_norm_fwd_persistent";
 constexpr const char *kBackwardDxKernel = "layer_norm_bwd_dx_fused";
 constexpr const char *kPersistentBackwardDxKernel =
     "layer_norm_bwd_dx_persistent";
@@ -42,6 +43,14 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
                                    const char *entry, ln_dtype dtype,
                                    int64_t columns, bool aligned,
                                    bool allowLoop);
+
+/// The forward kernel for a row of N features: the persistent one where it
+/// is compiled with the block the one-row-per-program kernel would use (it
+/// is only where that pays: f16 and bf16, 1537 to 6144 features), else the
+/// one-row kernel (looping over its widest block past it). Null if none.
+const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
+                                          size_t count, ln_dtype dtype,
+                                          int64_t N, bool aligned);
 
 /// The dw/db reduction kernel for `dtype` (aligned flavour if `aligned`)
 /// whose column block is the widest that still makes at least
