@@ -7,10 +7,14 @@
 // from L2; here the program's next row of X, and that row's first element,
 // are in flight during the current row's reductions, and W and B are
 // loaded once per program. The runtime runs it for f16 and bf16 rows of
-// 1537 to 6144 features (H200, f16, M = 4096: 14.1 against 14.6 us at
-// 2048, 23.3 against 24.4 at 4096, 33.0 against 36.1 at 6144); where a
-// multiprocessor holds only one such CTA (wider rows, f32) one row a
-// program is faster (47.2 against 43.1 us at 8192).
+// 1537 to 6144 features, unaligned ones to 5120 (H200, f16, M = 4096: 14.1
+// against 14.6 us at 2048, 23.3 against 24.4 at 4096, 33.0 against 36.1 at
+// 6144); where a multiprocessor holds only one such CTA (f16 at 8192) one
+// row a program was faster (47.2 against 43.1 us). f32, with twice the
+// registers for the row ahead, W and B, was not tried.
+//
+// The launch must have at most M programs (the runtime's has): each
+// program's first row is loaded unguarded.
 //
 // The statistics are layer_norm_fwd_fused's, in f32: the mean as
 // x[0] + sum(x - x[0]) / N, the variance as the mean of (x - mean)^2.

@@ -69,3 +69,16 @@ func.func @sqrt_f64_kernel(%P: !blk.ptr<f64>) attributes {blk.num_warps = 1 : i3
   blk.store %P, %s : !blk.ptr<f64>
   return
 }
+
+// f16 roots are taken in f32, correctly rounded, and rounded back.
+// CHECK-LABEL: .visible .entry sqrt_f16_kernel(
+// CHECK-NOT: sqrt.approx
+// CHECK: sqrt.rn.f32
+// CHECK-NOT: sqrt.approx
+// CHECK: ret;
+func.func @sqrt_f16_kernel(%P: !blk.ptr<f16>) attributes {blk.num_warps = 1 : i32} {
+  %x = blk.load %P : !blk.ptr<f16>
+  %s = math.sqrt %x : f16
+  blk.store %P, %s : !blk.ptr<f16>
+  return
+}

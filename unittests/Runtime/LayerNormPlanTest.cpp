@@ -262,8 +262,8 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
 
 TEST(LayerNormPlan, ShippedForwardKernels) {
   // The persistent forward kernel runs f16 and bf16 rows of 1537 to 6144
-  // features, on the one-row kernel's geometry; f32 rows, narrower and
-  // wider ones run one row a program.
+  // features (unaligned ones to 5120), on the one-row kernel's geometry;
+  // f32 rows, narrower and wider ones run one row a program.
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
   auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
@@ -281,6 +281,11 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
   EXPECT_EQ(pick(LN_F16, 6144, true),
             std::make_tuple(kPersistentForwardKernel, 6144, 12));
   EXPECT_EQ(pick(LN_F16, 6145, true), std::make_tuple(kForwardKernel, 6656, 13));
+  // Unaligned rows: persistent up to 5120 only (wider, one CTA would fit).
+  EXPECT_EQ(pick(LN_F16, 5120, false),
+            std::make_tuple(kPersistentForwardKernel, 5120, 10));
+  EXPECT_EQ(pick(LN_BF16, 5632, false),
+            std::make_tuple(kForwardKernel, 5632, 11));
   EXPECT_EQ(pick(LN_F32, 4096, true), std::make_tuple(kForwardKernel, 4096, 8));
   EXPECT_EQ(pick(LN_F16, 1024, true), std::make_tuple(kForwardKernel, 1024, 4));
 }

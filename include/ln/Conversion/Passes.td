@@ -41,10 +41,12 @@ def LowerSquareRoots : Pass<"lower-square-roots"> {
       reciprocal square root (`rsqrt.approx.f32`, within 2 ulp): one
       instruction where the exact form costs a square root and a division;
     - every other `math.sqrt` becomes a call of the NVVM intrinsic
-      `llvm.nvvm.sqrt.rn.f`, the correctly rounded `sqrt.rn.f32`.
+      `llvm.nvvm.sqrt.rn.f`, the correctly rounded `sqrt.rn.f32`; `f16`
+      and `bf16` ones are taken in `f32` and rounded back, which is their
+      correctly rounded root (`f32` has more than twice their precision).
 
     `f64` square roots are left to libdevice, whose `__nv_sqrt` is already
-    `sqrt.rn.f64`.
+    `sqrt.rn.f64`. Nothing else is rewritten or folded.
 
     Example:
 

@@ -19,8 +19,7 @@ namespace ln::runtime {
 /// One specialization of one kernel, compiled to PTX.
 struct EmbeddedKernel {
   /// The kernel's function name in kernels/*.mlir, which is also the PTX
-  /// `.entry` name: "layer_norm_fwd_fused", "layer_norm_bwd_dx_fused" or
-  /// "layer_norm_bwd_dwdb".
+  /// `.entry` name (the k*Kernel constants of ln/Runtime/LayerNorm.h).
   const char *entry;
   /// The element type T the kernel was specialized for.
   ln_dtype dtype;

@@ -46,7 +46,8 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
 
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use (it
-/// is only where that pays: f16 and bf16, 1537 to 6144 features), else the
+/// is only where that pays: f16 and bf16, 1537 to 6144 features, unaligned
+/// ones to 5120), else the
 /// one-row kernel (looping over its widest block past it). Null if none.
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,

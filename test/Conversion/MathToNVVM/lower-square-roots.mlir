@@ -61,31 +61,66 @@ func.func @not_reciprocal(%x: f32) -> f32 {
 
 // -----
 
-// sqrt(x) / 1 is not a reciprocal either.
-// CHECK-LABEL: func.func @divided_by_one(
-// CHECK: %[[S:.*]] = llvm.call_intrinsic
+// A square root as the numerator is not a reciprocal either.
+// CHECK-LABEL: func.func @sqrt_numerator(
+// CHECK-SAME: %[[X:.*]]: f32, %[[Y:.*]]: f32
+// CHECK: %[[S:.*]] = llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%[[X]])
+// CHECK: arith.divf %[[S]], %[[Y]] : f32
 // CHECK-NOT: math.rsqrt
-func.func @divided_by_one(%x: f32) -> f32 {
-  %one = arith.constant 1.0 : f32
+func.func @sqrt_numerator(%x: f32, %y: f32) -> f32 {
   %s = math.sqrt %x : f32
-  %r = arith.divf %s, %one : f32
+  %r = arith.divf %s, %y : f32
   return %r : f32
 }
 
 // -----
 
-// f64 (libdevice's __nv_sqrt is sqrt.rn.f64) and f16 are left alone, and
-// so is an f64 reciprocal, which stays exact.
-// CHECK-LABEL: func.func @other_types(
+// f16 and bf16 roots are taken in f32 and rounded back (correctly rounded:
+// f32 holds more than twice their precision); their reciprocals are not
+// approximated.
+// CHECK-LABEL: func.func @half_types(
+// CHECK-SAME: %[[H:.*]]: f16, %[[B:.*]]: bf16
+// CHECK: %[[HW:.*]] = arith.extf %[[H]] : f16 to f32
+// CHECK: %[[HR:.*]] = llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%[[HW]]) : (f32) -> f32
+// CHECK: %[[HN:.*]] = arith.truncf %[[HR]] : f32 to f16
+// CHECK: arith.divf %{{.*}}, %[[HN]] : f16
+// CHECK: %[[BW:.*]] = arith.extf %[[B]] : bf16 to f32
+// CHECK: %[[BR:.*]] = llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%[[BW]]) : (f32) -> f32
+// CHECK: arith.truncf %[[BR]] : f32 to bf16
+// CHECK-NOT: math.sqrt
+// CHECK-NOT: math.rsqrt
+func.func @half_types(%h: f16, %b: bf16) -> (f16, bf16) {
+  %one = arith.constant 1.0 : f16
+  %sh = math.sqrt %h : f16
+  %rh = arith.divf %one, %sh : f16
+  %sb = math.sqrt %b : bf16
+  return %rh, %sb : f16, bf16
+}
+
+// -----
+
+// f64 is left to libdevice (__nv_sqrt is sqrt.rn.f64), and so is an f64
+// reciprocal, which stays exact.
+// CHECK-LABEL: func.func @double(
 // CHECK: math.sqrt %{{.*}} : f64
 // CHECK: arith.divf
-// CHECK: math.sqrt %{{.*}} : f16
 // CHECK-NOT: llvm.call_intrinsic
 // CHECK-NOT: math.rsqrt
-func.func @other_types(%x: f64, %h: f16) -> (f64, f16) {
+func.func @double(%x: f64) -> f64 {
   %one = arith.constant 1.0 : f64
   %s = math.sqrt %x : f64
   %r = arith.divf %one, %s : f64
-  %t = math.sqrt %h : f16
-  return %r, %t : f64, f16
+  return %r : f64
+}
+
+// -----
+
+// Nothing else is rewritten or folded: the pass leaves x / 1.0 alone.
+// CHECK-LABEL: func.func @no_folding(
+// CHECK: %[[ONE:.*]] = arith.constant 1.0{{.*}} : f32
+// CHECK: arith.divf %{{.*}}, %[[ONE]] : f32
+func.func @no_folding(%x: f32) -> f32 {
+  %one = arith.constant 1.0 : f32
+  %r = arith.divf %x, %one : f32
+  return %r : f32
 }
