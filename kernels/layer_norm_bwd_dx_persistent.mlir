@@ -9,9 +9,11 @@
 // and a fixed summation order (the result does not depend on timing).
 // layer_norm_bwd_dwdb then reduces the P partial rows.
 //
-// The next two rows' X and DY (and their mean and rstd) are in flight
-// while the current row's two reductions run across the CTA. W is loaded
-// once.
+// The next row's X and DY (and its mean and rstd) are in flight while the
+// current row's two reductions run across the CTA. W is loaded again each
+// row, from L1 or L2 (W is N elements, read by every program): held across
+// the loop it took 8 f32 registers a thread that rows of 7680 and 8192 on
+// 30 and 32 warps (64 registers at most) do not have.
 //
 // Parameters bound by blk-specialize: BLOCK_SIZE_N and T.
 
@@ -40,13 +42,11 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT, %DY: !ptrT,
 
   %W_block = blk.splat %W [%BLOCK] : !ptrT -> tensor<?x!ptrT>
   %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-  %w_T = blk.load %w_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
-  %w = blk.cast %w_T : tensor<?x!T> to tensor<?xf32>
 
-  // Rows are loaded two iterations ahead: while one row is reduced and
-  // written, the program's next two rows are in flight. Loads of rows past
-  // M are masked off (the runtime launches at most M programs, so the first
-  // row always exists); past the last row, row M - 1's statistics stand in
+  // Rows are loaded one iteration ahead: while one row is reduced and
+  // written, the program's next row is in flight. Loads of rows past M are
+  // masked off (the runtime launches at most M programs, so the first row
+  // always exists); past the last row, row M - 1's statistics stand in
   // (cached reloads, unused). X and DY are loaded without a fill value:
   // their lanes past N feed only masked-off results.
   %one = arith.constant 1 : i32
@@ -67,37 +67,12 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT, %DY: !ptrT,
   %mean_first = blk.load %mean_first_ptr : !ptrF
   %rstd_first = blk.load %rstd_first_ptr : !ptrF
 
-  %second = arith.addi %pid, %programs : i32
-  %has_second = arith.cmpi slt, %second, %M : i32
-  %has_second_block = blk.splat %has_second [%BLOCK] : i1 -> tensor<?xi1>
-  %second_mask = arith.andi %mask, %has_second_block : tensor<?xi1>
-  %second64 = arith.extsi %second : i32 to i64
-  %x_second_offset = arith.muli %second64, %stride_x : i64
-  %x_second_row = blk.addptr %X, %x_second_offset : !ptrT, i64
-  %x_second_block = blk.splat %x_second_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
-  %x_second_ptrs = blk.addptr %x_second_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-  %dy_second_offset = arith.muli %second64, %stride_dy : i64
-  %dy_second_row = blk.addptr %DY, %dy_second_offset : !ptrT, i64
-  %dy_second_block = blk.splat %dy_second_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
-  %dy_second_ptrs = blk.addptr %dy_second_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-  %x_second = blk.load %x_second_ptrs, %second_mask : tensor<?x!ptrT>
-  %dy_second = blk.load %dy_second_ptrs, %second_mask : tensor<?x!ptrT>
-  %second_stats_row = arith.minsi %second, %M_minus_one : i32
-  %mean_second_ptr = blk.addptr %Mean, %second_stats_row : !ptrF, i32
-  %rstd_second_ptr = blk.addptr %Rstd, %second_stats_row : !ptrF, i32
-  %mean_second = blk.load %mean_second_ptr : !ptrF
-  %rstd_second = blk.load %rstd_second_ptr : !ptrF
-  %two_steps = arith.addi %programs, %programs : i32
-
-  %sums:10 = scf.for %row = %pid to %M step %programs
+  %sums:6 = scf.for %row = %pid to %M step %programs
       iter_args(%x_T = %x_first, %dy_T = %dy_first, %mean = %mean_first,
-                %rstd = %rstd_first, %x_next = %x_second,
-                %dy_next = %dy_second, %mean_next = %mean_second,
-                %rstd_next = %rstd_second, %dw_acc = %zeros,
-                %db_acc = %zeros)
-      -> (tensor<?x!T>, tensor<?x!T>, f32, f32, tensor<?x!T>, tensor<?x!T>,
-          f32, f32, tensor<?xf32>, tensor<?xf32>) : i32 {
-    %ahead = arith.addi %row, %two_steps : i32
+                %rstd = %rstd_first, %dw_acc = %zeros, %db_acc = %zeros)
+      -> (tensor<?x!T>, tensor<?x!T>, f32, f32, tensor<?xf32>,
+          tensor<?xf32>) : i32 {
+    %ahead = arith.addi %row, %programs : i32
     %has_ahead = arith.cmpi slt, %ahead, %M : i32
     %has_ahead_block = blk.splat %has_ahead [%BLOCK] : i1 -> tensor<?xi1>
     %ahead_mask = arith.andi %mask, %has_ahead_block : tensor<?xi1>
@@ -119,6 +94,8 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT, %DY: !ptrT,
     %rstd_ahead = blk.load %rstd_ahead_ptr : !ptrF
 
     // Compute dx.
+    %w_T = blk.load %w_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    %w = blk.cast %w_T : tensor<?x!T> to tensor<?xf32>
     %x = blk.cast %x_T : tensor<?x!T> to tensor<?xf32>
     %dy = blk.cast %dy_T : tensor<?x!T> to tensor<?xf32>
     %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
@@ -161,10 +138,9 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT, %DY: !ptrT,
     %dw_row = arith.mulf %dy, %x_hat : tensor<?xf32>
     %dw_next = arith.addf %dw_acc, %dw_row : tensor<?xf32>
     %db_next = arith.addf %db_acc, %dy : tensor<?xf32>
-    scf.yield %x_next, %dy_next, %mean_next, %rstd_next, %x_ahead, %dy_ahead,
-              %mean_ahead, %rstd_ahead, %dw_next, %db_next
-        : tensor<?x!T>, tensor<?x!T>, f32, f32, tensor<?x!T>, tensor<?x!T>,
-          f32, f32, tensor<?xf32>, tensor<?xf32>
+    scf.yield %x_ahead, %dy_ahead, %mean_ahead, %rstd_ahead, %dw_next,
+              %db_next
+        : tensor<?x!T>, tensor<?x!T>, f32, f32, tensor<?xf32>, tensor<?xf32>
   }
 
   // This program's partial row: written by it alone.
@@ -175,7 +151,7 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT, %DY: !ptrT,
   %DB_block = blk.splat %DB_row [%BLOCK] : !ptrF -> tensor<?x!ptrF>
   %dw_ptrs = blk.addptr %DW_block, %cols : tensor<?x!ptrF>, tensor<?xi32>
   %db_ptrs = blk.addptr %DB_block, %cols : tensor<?x!ptrF>, tensor<?xi32>
-  blk.store %dw_ptrs, %sums#8, %mask : tensor<?x!ptrF>
-  blk.store %db_ptrs, %sums#9, %mask : tensor<?x!ptrF>
+  blk.store %dw_ptrs, %sums#4, %mask : tensor<?x!ptrF>
+  blk.store %db_ptrs, %sums#5, %mask : tensor<?x!ptrF>
   return
 }

@@ -3,15 +3,16 @@
 // Program p normalizes rows p, p + P, p + 2P, ... (P = the number of
 // programs, what the GPU holds at once; N <= BLOCK_SIZE features each).
 // layer_norm_fwd_fused, one row a program, leaves HBM idle while a row's
-// two reductions cross the CTA (a barrier pair each) and its W and B come
-// from L2; here the program's next row of X, and that row's first element,
-// are in flight during the current row's reductions, and W and B are
-// loaded once per program. The runtime runs it for f16 and bf16 rows of
-// 1537 to 6144 features, unaligned ones to 5120 (H200, f16, M = 4096: 14.1
-// against 14.6 us at 2048, 23.3 against 24.4 at 4096, 33.0 against 36.1 at
-// 6144); where a multiprocessor holds only one such CTA (f16 at 8192) one
-// row a program was faster (47.2 against 43.1 us). f32, with twice the
-// registers for the row ahead, W and B, was not tried.
+// two reductions cross the CTA (a barrier pair each); here the program's
+// next row of X, and that row's first element, are in flight during the
+// current row's reductions. W and B come from L1 or L2 each row, as in the
+// one-row kernel: held in registers across the loop (an earlier version)
+// they left one CTA a multiprocessor from 6656 features on, where loading
+// them each row leaves two (H200, f16, M = 4096, against one row a
+// program: 22.1 against 24.3 us at 4096, 31.5 against 36.2 at 6144, 35.0
+// against 39.2 at 6656, 40.4 against 42.9 at 8192). The runtime runs it
+// for f16 and bf16 rows of 1537 to 8192 features. f32, with twice the
+// registers for the row ahead, was not tried.
 //
 // The launch must have at most M programs (the runtime's has): each
 // program's first row is loaded unguarded.
@@ -44,10 +45,8 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
 
   %W_block = blk.splat %W [%BLOCK] : !ptrT -> tensor<?x!ptrT>
   %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-  %w_T = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
   %B_block = blk.splat %B [%BLOCK] : !ptrT -> tensor<?x!ptrT>
   %b_ptrs = blk.addptr %B_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
-  %b_T = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
 
   // The program's first row (the runtime launches at most M programs, so
   // it exists). Lanes past N are loaded as nothing: they feed only
@@ -59,8 +58,6 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
   %first_ptrs = blk.addptr %first_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
   %first_x0 = blk.load %first_row : !ptrT
   %first_x = blk.load %first_ptrs, %mask : tensor<?x!ptrT>
-  %w = blk.cast %w_T : tensor<?x!T> to tensor<?xf32>
-  %b = blk.cast %b_T : tensor<?x!T> to tensor<?xf32>
   %one_i32 = arith.constant 1 : i32
   %M_minus_one = arith.subi %M, %one_i32 : i32
 
@@ -116,7 +113,14 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
     blk.store %mean_ptr, %mean : !ptrF
     blk.store %rstd_ptr, %rstd : !ptrF
 
-    // Normalize and apply the linear transformation.
+    // Normalize and apply the linear transformation. W and B are loaded
+    // again each row, from L1 or L2: held across the loop they cost the
+    // registers that let a multiprocessor hold two CTAs of rows wider than
+    // 6144.
+    %w_T = blk.load %w_ptrs, %mask : tensor<?x!ptrT>
+    %b_T = blk.load %b_ptrs, %mask : tensor<?x!ptrT>
+    %w = blk.cast %w_T : tensor<?x!T> to tensor<?xf32>
+    %b = blk.cast %b_T : tensor<?x!T> to tensor<?xf32>
     %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
     %x_hat = arith.mulf %centered, %rstd_block : tensor<?xf32>
     %scaled = arith.mulf %x_hat, %w : tensor<?xf32>

@@ -206,7 +206,8 @@ const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
 } // namespace
 
 BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
-                                       ln_backward_algorithm algorithm) {
+                                       ln_backward_algorithm algorithm,
+                                       bool aligned) {
   requireDType(dtype);
   requireShape(M, N);
   if (algorithm != LN_BACKWARD_AUTO && algorithm != LN_BACKWARD_PARTIAL_ROWS &&
@@ -214,14 +215,15 @@ BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
     fail(LN_ERROR_INVALID_ARGUMENT, "backward algorithm " +
                                         std::to_string(int(algorithm)) +
                                         " is not an ln_backward_algorithm");
-  // Both flavours of a kernel share their geometry.
+  // The aligned flavour may hold wider rows than the generic one (it
+  // needs fewer registers for addresses).
   if (algorithm != LN_BACKWARD_LOCKED &&
-      findKernel(kPersistentBackwardDxKernel, dtype, N, /*aligned=*/false,
+      findKernel(kPersistentBackwardDxKernel, dtype, N, aligned,
                  /*allowLoop=*/false))
     return planPersistentBackward(M, N);
   if (algorithm != LN_BACKWARD_PARTIAL_ROWS)
     if (const EmbeddedKernel *fused =
-            findKernel(kBackwardDxKernel, dtype, N, /*aligned=*/false,
+            findKernel(kBackwardDxKernel, dtype, N, aligned,
                        /*allowLoop=*/false))
       return planFusedBackward(M, N, fused->rowsPerProgram);
   const EmbeddedKernel &slabs =
@@ -236,7 +238,9 @@ size_t ln::runtime::getBackwardWorkspaceBytes(ln_dtype dtype, int64_t M,
   size_t bytes = 0;
   for (ln_backward_algorithm algorithm :
        {LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
-    bytes = std::max(bytes, planBackward(dtype, M, N, algorithm).workspaceBytes);
+    for (bool aligned : {false, true})
+      bytes = std::max(
+          bytes, planBackward(dtype, M, N, algorithm, aligned).workspaceBytes);
   return bytes;
 }
 
@@ -408,7 +412,9 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
                                     void *db, void *workspace,
                                     ln_backward_algorithm algorithm) {
   // Validates dtype and shape first: they say more than any pointer check.
-  BackwardPlan plan = planBackward(dtype, M, N, algorithm);
+  bool aligned = isAlignedLaunch({dx, dy, x, weight},
+                                 {N, dxRowStride, dyRowStride, xRowStride});
+  BackwardPlan plan = planBackward(dtype, M, N, algorithm, aligned);
   requireStride("dy_row_stride", dyRowStride, N);
   requireStride("x_row_stride", xRowStride, N);
   requireStride("dx_row_stride", dxRowStride, N);
@@ -426,8 +432,6 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
-  bool aligned = isAlignedLaunch({dx, dy, x, weight},
-                                 {N, dxRowStride, dyRowStride, xRowStride});
   Context context = Context::get();
   size_t tableSize = 0;
   const EmbeddedKernel *table = embeddedKernels(tableSize);

@@ -1,31 +1,37 @@
 // The persistent forward kernel (kernels/layer_norm_fwd_persistent.mlir):
-// W and B are loaded once, before the row loop; inside it, the next row's
-// first element and X (16-byte vectors when aligned) are loaded before the
-// current row's two CTA-wide reductions, so that they are in flight while
-// it reduces; Y is stored in the loop.
+// inside the row loop, the next row's first element and X (16-byte vectors
+// when aligned) are loaded before the current row's two CTA-wide
+// reductions, so that they are in flight while it reduces; W and B are
+// loaded after them, each row; Y is stored in the loop.
 
 // RUN: ln-opt %kernels/layer_norm_fwd_persistent.mlir --blk-specialize="bind=BLOCK_SIZE=4096,T=f16 num-warps=8 divisible-by-16=0,1,2,3,6,7,9" --blk-to-ptx | ln-translate --ptx > %t.f16.ptx
 // RUN: ln-opt %kernels/layer_norm_fwd_persistent.mlir --blk-specialize="bind=BLOCK_SIZE=4608,T=bf16 num-warps=9 divisible-by-16=0,1,2,3,6,7,9" --blk-to-ptx | ln-translate --ptx > %t.bf16.ptx
 // RUN: ln-opt %kernels/layer_norm_fwd_persistent.mlir --blk-specialize="bind=BLOCK_SIZE=2048,T=f16 num-warps=4" --blk-to-ptx | ln-translate --ptx > %t.generic.ptx
+// RUN: ln-opt %kernels/layer_norm_fwd_persistent.mlir --blk-specialize="bind=BLOCK_SIZE=8192,T=f16 num-warps=16 divisible-by-16=0,1,2,3,6,7,9" --blk-to-ptx | ln-translate --ptx > %t.widest.ptx
 
 // RUN: FileCheck %s < %t.f16.ptx
 // RUN: FileCheck %s < %t.bf16.ptx
+// RUN: FileCheck %s < %t.widest.ptx
 // RUN: FileCheck %s --check-prefix=GENERIC < %t.generic.ptx
 
-// 16 elements a thread, two 16-byte vectors a tensor: W, B and the first
-// row before the loop, the next row in it.
+// 16 elements a thread, two 16-byte vectors a tensor: the first row before
+// the loop, the next row, W and B in it.
 // RUN: grep -c "ld.global.v4.b32" %t.f16.ptx | FileCheck %s --check-prefix=VECTORS
 // RUN: grep -c "ld.global.v4.b32" %t.bf16.ptx | FileCheck %s --check-prefix=VECTORS
+// RUN: grep -c "ld.global.v4.b32" %t.widest.ptx | FileCheck %s --check-prefix=VECTORS
 // VECTORS: {{^}}8{{$}}
 
 // RUN: %ptxas %t.f16.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS
 // RUN: %ptxas %t.bf16.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS
 // RUN: %ptxas %t.generic.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS
+// Two CTAs of 8192 features (16 warps) a multiprocessor: 64 registers at
+// most, which W and B held across the loop exceeded.
+// RUN: %ptxas %t.widest.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefixes=PTXAS,TWO-CTAS
 
 // CHECK-NOT: .extern
 // CHECK-LABEL: .visible .entry layer_norm_fwd_persistent(
 // CHECK-NOT: atom.
-// Before the loop: W, B and the first row.
+// Before the loop: the first row.
 // CHECK: ld.global.v4.b32
 // CHECK-NOT: $L__BB0_
 // CHECK: ld.global.v4.b32
@@ -45,7 +51,12 @@
 // CHECK: bar.sync 0;
 // CHECK: shfl.sync.bfly.b32
 // CHECK: bar.sync 0;
-// ...then y, and the branch back; no load of W or B in the loop.
+// ...then W and B, y, and the branch back.
+// CHECK-NOT: shfl.sync
+// CHECK: ld.global.v4.b32
+// CHECK: ld.global.v4.b32
+// CHECK: ld.global.v4.b32
+// CHECK: ld.global.v4.b32
 // CHECK-NOT: ld.global
 // CHECK: st.global.v4.b32
 // CHECK-NOT: ld.global
@@ -64,3 +75,4 @@
 
 // PTXAS: Compiling entry function 'layer_norm_fwd_persistent' for 'sm_90'
 // PTXAS: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// TWO-CTAS: Used {{([1-5]?[0-9]|6[0-4])}} registers

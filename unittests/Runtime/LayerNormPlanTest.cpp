@@ -97,31 +97,46 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     // split.
     EXPECT_EQ(planBackward(dtype, 4096, 1).path, BackwardPath::Persistent);
     EXPECT_EQ(planBackward(dtype, 4096, 4096).path, BackwardPath::Persistent);
-    // f16 and bf16 rows up to 5120 hold one 16-byte vector a thread on at
-    // most 20 warps; f32 ones would need 36.
+    // f16 and bf16 rows hold one 16-byte vector a thread on at most 32
+    // warps: up to 8192 aligned, 7168 generic (wider generic ones spill);
+    // f32 rows up to 4096.
     bool halves = dtype != LN_F32;
-    EXPECT_EQ(planBackward(dtype, 4096, 5120).path,
-              halves ? BackwardPath::Persistent : BackwardPath::Fused);
-    EXPECT_EQ(planBackward(dtype, 4096, 4097).path,
-              halves ? BackwardPath::Persistent : BackwardPath::Fused);
-    EXPECT_EQ(planBackward(dtype, 4096, 5121).path, BackwardPath::Fused);
-    EXPECT_EQ(planBackward(dtype, 4096, 8192).path, BackwardPath::Fused);
-    EXPECT_EQ(planBackward(dtype, 4096, 8193).path, BackwardPath::Split);
-    EXPECT_EQ(planBackward(dtype, 4096, 1 << 20).path, BackwardPath::Split);
+    for (bool aligned : {false, true}) {
+      auto path = [&](int64_t N) {
+        return planBackward(dtype, 4096, N, LN_BACKWARD_AUTO, aligned).path;
+      };
+      EXPECT_EQ(path(4096), BackwardPath::Persistent);
+      EXPECT_EQ(path(4097), halves ? BackwardPath::Persistent
+                                   : BackwardPath::Fused);
+      EXPECT_EQ(path(5632), halves ? BackwardPath::Persistent
+                                   : BackwardPath::Fused);
+      EXPECT_EQ(path(7168), halves ? BackwardPath::Persistent
+                                   : BackwardPath::Fused);
+      EXPECT_EQ(path(7169), halves && aligned ? BackwardPath::Persistent
+                                              : BackwardPath::Fused);
+      EXPECT_EQ(path(8192), halves && aligned ? BackwardPath::Persistent
+                                              : BackwardPath::Fused);
+      EXPECT_EQ(path(8193), BackwardPath::Split);
+    }
     // An algorithm is taken where its kernel holds the row.
     EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_LOCKED).path,
               BackwardPath::Fused);
     EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_PARTIAL_ROWS).path,
               BackwardPath::Persistent);
     EXPECT_EQ(planBackward(dtype, 4096, 6000, LN_BACKWARD_PARTIAL_ROWS).path,
-              BackwardPath::Split);
+              halves ? BackwardPath::Persistent : BackwardPath::Split);
+    EXPECT_EQ(planBackward(dtype, 4096, 6000, LN_BACKWARD_LOCKED).path,
+              BackwardPath::Fused);
     // The workspace fits every algorithm's plan.
     for (int64_t N : {1, 100, 4096, 5000, 8192, 20000}) {
       size_t bytes = getBackwardWorkspaceBytes(dtype, 4096, N);
       for (ln_backward_algorithm algorithm :
            {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
-        EXPECT_GE(bytes, planBackward(dtype, 4096, N, algorithm).workspaceBytes)
-            << "N=" << N << " algorithm " << algorithm;
+        for (bool aligned : {false, true})
+          EXPECT_GE(bytes,
+                    planBackward(dtype, 4096, N, algorithm, aligned)
+                        .workspaceBytes)
+              << "N=" << N << " algorithm " << algorithm;
     }
   }
 }
@@ -261,8 +276,8 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
 }
 
 TEST(LayerNormPlan, ShippedForwardKernels) {
-  // The persistent forward kernel runs f16 and bf16 rows of 1537 to 6144
-  // features (unaligned ones to 5120), on the one-row kernel's geometry;
+  // The persistent forward kernel runs f16 and bf16 rows of 1537 to 8192
+  // features (unaligned ones to 7168), on the one-row kernel's geometry;
   // f32 rows, narrower and wider ones run one row a program.
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
@@ -280,12 +295,17 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
             std::make_tuple(kPersistentForwardKernel, 4096, 8));
   EXPECT_EQ(pick(LN_F16, 6144, true),
             std::make_tuple(kPersistentForwardKernel, 6144, 12));
-  EXPECT_EQ(pick(LN_F16, 6145, true), std::make_tuple(kForwardKernel, 6656, 13));
-  // Unaligned rows: persistent up to 5120 only (wider, one CTA would fit).
-  EXPECT_EQ(pick(LN_F16, 5120, false),
-            std::make_tuple(kPersistentForwardKernel, 5120, 10));
-  EXPECT_EQ(pick(LN_BF16, 5632, false),
-            std::make_tuple(kForwardKernel, 5632, 11));
+  EXPECT_EQ(pick(LN_F16, 6145, true),
+            std::make_tuple(kPersistentForwardKernel, 6656, 13));
+  EXPECT_EQ(pick(LN_BF16, 8192, true),
+            std::make_tuple(kPersistentForwardKernel, 8192, 16));
+  // Wider rows loop over the one-row kernel's 8192 block.
+  EXPECT_EQ(pick(LN_F16, 8193, true), std::make_tuple(kForwardKernel, 8192, 16));
+  // Unaligned rows: persistent up to 7168 only (wider, one CTA would fit).
+  EXPECT_EQ(pick(LN_F16, 7168, false),
+            std::make_tuple(kPersistentForwardKernel, 7168, 14));
+  EXPECT_EQ(pick(LN_BF16, 7169, false),
+            std::make_tuple(kForwardKernel, 7680, 15));
   EXPECT_EQ(pick(LN_F32, 4096, true), std::make_tuple(kForwardKernel, 4096, 8));
   EXPECT_EQ(pick(LN_F16, 1024, true), std::make_tuple(kForwardKernel, 1024, 4));
 }

@@ -46,9 +46,9 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
 
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use (it
-/// is only where that pays: f16 and bf16, 1537 to 6144 features, unaligned
-/// ones to 5120), else the
-/// one-row kernel (looping over its widest block past it). Null if none.
+/// is only where that pays: f16 and bf16, 1537 to 8192 features, unaligned
+/// ones to 7168), else the one-row kernel (looping over its widest block
+/// past it). Null if none.
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,
                                           int64_t N, bool aligned);
@@ -107,13 +107,15 @@ constexpr int64_t kSplitBackwardPrograms = 1024;
 
 /// The plan for this shape with the embedded kernels and `algorithm`:
 /// LN_BACKWARD_PARTIAL_ROWS is persistent, LN_BACKWARD_LOCKED fused, where
-/// a kernel of that kind holds N features; LN_BACKWARD_AUTO takes the first
-/// of persistent, fused that does; every other case is split. Throws
+/// a kernel of that kind and of the launch's flavour (`aligned`: 16-byte
+/// vectors) holds N features; LN_BACKWARD_AUTO takes the first of
+/// persistent, fused that does; every other case is split. Throws
 /// LN_ERROR_INVALID_ARGUMENT for a dtype or algorithm out of its enum or M,
 /// N outside [1, INT32_MAX], and LN_ERROR_UNSUPPORTED when the kernels it
 /// needs are missing.
 BackwardPlan planBackward(ln_dtype dtype, int64_t M, int64_t N,
-                          ln_backward_algorithm algorithm = LN_BACKWARD_AUTO);
+                          ln_backward_algorithm algorithm = LN_BACKWARD_AUTO,
+                          bool aligned = false);
 
 /// The bytes of workspace every algorithm's plan fits in.
 size_t getBackwardWorkspaceBytes(ln_dtype dtype, int64_t M, int64_t N);

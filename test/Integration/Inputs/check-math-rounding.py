@@ -11,19 +11,24 @@ def read_arrays(path):
     arrays = []
     for line in open(path):
         if line.startswith("#"):
-            dtype = np.float64 if "f64[" in line else np.float32
+            dtype = {"f64": np.float64, "f16": np.float16}.get(
+                line.split()[3].split("[")[0], np.float32)
             arrays.append(([], dtype))
         elif line.strip():
             arrays[-1][0].append(float(line))
     return [np.array(values, dtype=dtype) for values, dtype in arrays]
 
 
-x, y, root, quotient, root64 = read_arrays(sys.argv[1])
+x, y, root, quotient, root64, root16 = read_arrays(sys.argv[1])
+# numpy's f16 square root is taken in f32 and rounded to f16; f32 carries
+# more than 2 * 11 + 2 bits, so that double rounding is the correct one.
+x16 = x.astype(np.float16)
 failures = 0
 for name, got, want in [
     ("sqrt f32", root, np.sqrt(x)),
     ("x / y f32", quotient, x / y),
     ("sqrt f64", root64, np.sqrt(x.astype(np.float64))),
+    ("sqrt f16", root16, np.sqrt(x16)),
 ]:
     bits = np.dtype("u%d" % got.itemsize)
     wrong = np.flatnonzero(got.view(bits) != want.view(bits))

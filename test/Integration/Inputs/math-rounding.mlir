@@ -1,13 +1,14 @@
 // The correctly rounded operations of blk's arithmetic (docs/semantics.md,
 // "Arithmetic"): f32 square root and division, f64 square root. Each
-// program takes 512 elements of X and Y and writes sqrt(x), x / y and the
-// f64 sqrt(x); the GPU's results must be the correctly rounded ones bit for
+// program takes 512 elements of X and Y and writes sqrt(x), x / y, the
+// f64 sqrt(x) and the f16 sqrt of x rounded to f16; the GPU's results must be the correctly rounded ones bit for
 // bit (Inputs/check-math-rounding.py; an approximate square root was 1 ulp
 // off on 671 of 4000).
 
 func.func @math_rounding(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>,
                          %Sqrt: !blk.ptr<f32>, %Quotient: !blk.ptr<f32>,
-                         %Sqrt64: !blk.ptr<f64>, %n: i32) {
+                         %Sqrt64: !blk.ptr<f64>, %Sqrt16: !blk.ptr<f16>,
+                         %n: i32) {
   %c512 = arith.constant 512 : i32
   %pid = blk.program_id 0 : i32
   %start = arith.muli %pid, %c512 : i32
@@ -39,5 +40,11 @@ func.func @math_rounding(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>,
   %root64_base = blk.splat %Sqrt64 : !blk.ptr<f64> -> tensor<512x!blk.ptr<f64>>
   %root64_ptrs = blk.addptr %root64_base, %offsets : tensor<512x!blk.ptr<f64>>, tensor<512xi32>
   blk.store %root64_ptrs, %root64, %mask : tensor<512x!blk.ptr<f64>>
+
+  %x16 = blk.cast %x : tensor<512xf32> to tensor<512xf16>
+  %root16 = math.sqrt %x16 : tensor<512xf16>
+  %root16_base = blk.splat %Sqrt16 : !blk.ptr<f16> -> tensor<512x!blk.ptr<f16>>
+  %root16_ptrs = blk.addptr %root16_base, %offsets : tensor<512x!blk.ptr<f16>>, tensor<512xi32>
+  blk.store %root16_ptrs, %root16, %mask : tensor<512x!blk.ptr<f16>>
   return
 }
