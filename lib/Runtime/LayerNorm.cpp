@@ -80,7 +80,10 @@ const EmbeddedKernel *ln::runtime::selectForwardKernel(
   const EmbeddedKernel *persistent =
       selectKernel(table, count, kPersistentForwardKernel, dtype, N, aligned,
                    /*allowLoop=*/false);
-  if (persistent && oneRow && persistent->blockSize == oneRow->blockSize)
+  // Where the one-row kernel would walk the row in chunks (two or three
+  // passes over X), a persistent block holding it reads X once.
+  if (persistent && oneRow &&
+      (persistent->blockSize == oneRow->blockSize || oneRow->blockSize < N))
     return persistent;
   return oneRow;
 }

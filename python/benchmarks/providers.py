@@ -94,11 +94,14 @@ def make_inputs(M: int, N: int, dtype):
 
 def speed_of_light(mode: str, x, dy) -> Callable[[], Any]:
     """The pass's bytes moved and nothing else: read x, write an M x N
-    tensor (forward); read x and dy, write an M x N tensor (backward)."""
+    tensor (forward); read x and dy, write an M x N tensor (backward).
+    Both are elementwise kernels: a copy_ would be a memcpy, which a CUDA
+    graph may hand to a copy engine (from 512 MB on the H200: 2730 GB/s
+    replayed against 4180 eager), and the graph timer replays it."""
     source = x.detach()
     target = torch.empty_like(source)
     if mode == "forward":
-        return lambda: target.copy_(source)
+        return lambda: torch.neg(source, out=target)
     return lambda: torch.add(source, dy, out=target)
 
 

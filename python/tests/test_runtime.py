@@ -169,10 +169,12 @@ def test_workspace_size(kernels_embedded):
     # programs) outweigh the locked pass's 256 rows and their locks.
     assert small == 2 * 1024 * 1024 * 4
     assert size(_runtime.DType.F16, 100, 1024) == 2 * 100 * 1024 * 4
-    # Wider rows than the persistent kernel holds: the locked pass's 96
-    # partial rows and 2 x 96 int32 locks.
+    # f16 rows of 8192 are persistent too (at most 1024 partial rows);
+    # f32 ones are wider than the persistent kernel holds: the locked pass's
+    # 96 partial rows and 2 x 96 int32 locks.
+    assert large == 2 * 1024 * 8192 * 4
     lock_bytes = (2 * 96 * 4 + 255) // 256 * 256
-    assert large == lock_bytes + 2 * 96 * 8192 * 4
+    assert size(_runtime.DType.F32, 4096, 8192) == lock_bytes + 2 * 96 * 8192 * 4
     assert small % 256 == 0 and large % 256 == 0
     # The partial dw and db buffers are float32 whatever the dtype.
     assert size(_runtime.DType.F32, 4096, 1024) == small

@@ -221,6 +221,7 @@ TEST(LayerNormPlan, ForwardSelection) {
       {kPersistentForwardKernel, LN_F16, 2048, 0, 4, 0, true, "rows 2048"},
       {kPersistentForwardKernel, LN_F16, 4096, 0, 8, 0, false, "rows 4096"},
       {kForwardKernel, LN_F16, 4096, 0, 8, 0, false, "row 4096 generic"},
+      {kPersistentForwardKernel, LN_F16, 8192, 0, 16, 0, true, "rows 8192"},
   };
   size_t count = sizeof(table) / sizeof(table[0]);
   auto pick = [&](int64_t N, bool aligned) -> std::string {
@@ -232,11 +233,16 @@ TEST(LayerNormPlan, ForwardSelection) {
   EXPECT_EQ(pick(1025, true), "rows 2048");
   EXPECT_EQ(pick(2048, true), "rows 2048");
   EXPECT_EQ(pick(4000, false), "rows 4096");
+  // ... and where the one-row kernel would loop over its widest block
+  // but a persistent block holds the row ...
+  EXPECT_EQ(pick(4097, true), "rows 8192");
+  EXPECT_EQ(pick(8192, true), "rows 8192");
   // ... not where the one-row kernel has a smaller block, or the flavour
   // has no persistent kernel, or the row is wider than every persistent
   // block (the one-row kernel loops).
   EXPECT_EQ(pick(1000, true), "row 1024");
-  EXPECT_EQ(pick(4000, true), "row 4096");
+  EXPECT_EQ(pick(3000, true), "row 4096");
+  EXPECT_EQ(pick(8193, true), "row 4096");
   EXPECT_EQ(pick(9000, false), "row 4096 generic");
   EXPECT_EQ(selectForwardKernel(table, count, LN_BF16, 2048, true), nullptr);
 }
@@ -277,8 +283,9 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
 
 TEST(LayerNormPlan, ShippedForwardKernels) {
   // The persistent forward kernel runs f16 and bf16 rows of 1537 to 8192
-  // features (unaligned ones to 7168), on the one-row kernel's geometry;
-  // f32 rows, narrower and wider ones run one row a program.
+  // features (unaligned ones to 7168) on the one-row kernel's geometry,
+  // aligned ones to 16384 on blocks of their own; f32 rows, narrower and
+  // wider ones run one row a program.
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
   auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
@@ -299,8 +306,16 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
             std::make_tuple(kPersistentForwardKernel, 6656, 13));
   EXPECT_EQ(pick(LN_BF16, 8192, true),
             std::make_tuple(kPersistentForwardKernel, 8192, 16));
-  // Wider rows loop over the one-row kernel's 8192 block.
-  EXPECT_EQ(pick(LN_F16, 8193, true), std::make_tuple(kForwardKernel, 8192, 16));
+  // Aligned rows up to 16384 run it on one block (one CTA a
+  // multiprocessor), wider ones loop over the one-row kernel's 8192 block.
+  EXPECT_EQ(pick(LN_F16, 8193, true),
+            std::make_tuple(kPersistentForwardKernel, 8704, 17));
+  EXPECT_EQ(pick(LN_BF16, 16384, true),
+            std::make_tuple(kPersistentForwardKernel, 16384, 32));
+  EXPECT_EQ(pick(LN_F16, 16385, true),
+            std::make_tuple(kForwardKernel, 8192, 16));
+  EXPECT_EQ(pick(LN_F16, 8193, false),
+            std::make_tuple(kForwardKernel, 8192, 16));
   // Unaligned rows: persistent up to 7168 only (wider, one CTA would fit).
   EXPECT_EQ(pick(LN_F16, 7168, false),
             std::make_tuple(kPersistentForwardKernel, 7168, 14));
