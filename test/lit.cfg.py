@@ -38,6 +38,19 @@ config.substitutions.append(("%kernel_ptx_dir", config.ln_kernel_ptx_dir))
 config.substitutions.append(("%test_ptx_dir", config.ln_test_ptx_dir))
 config.substitutions.append(("%kernels", os.path.join(
     os.path.dirname(config.test_source_root), "kernels")))
+runtime_dir = os.path.join(config.ln_obj_root, "lib")
+config.substitutions.append(("%ln_runtime_library",
+                             os.path.join(runtime_dir, "libln_runtime.so")))
+config.substitutions.append(("%ln_runtime_dir", runtime_dir))
+config.substitutions.append(("%ln_include", os.path.join(
+    os.path.dirname(config.test_source_root), "include")))
+# The host's compilers, for tests that build programs against the runtime.
+host_cc = getattr(config, "host_cc", "")
+host_cxx = getattr(config, "host_cxx", "")
+if os.path.exists(host_cc) and os.path.exists(host_cxx):
+    config.available_features.add("host-compilers")
+    config.substitutions.append(("%host_cxx", host_cxx))
+    config.substitutions.append(("%host_cc", host_cc))
 
 # GPU tests run only where a GPU is.
 def _has_cuda_gpu():
