@@ -782,3 +782,17 @@ func.func @splat_i48(%v: i48) {
   %s = blk.splat %v : i48 -> tensor<32xi48>
   return
 }
+
+// -----
+
+// expected-error @+1 {{'blk.noalias' marks pointer arguments; argument 1 is 'i32'}}
+func.func @noalias_on_an_integer(%p: !blk.ptr<f32> {blk.noalias}, %n: i32 {blk.noalias}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'blk.noalias' is a unit attribute, got 1 : i32}}
+func.func @noalias_with_a_value(%p: !blk.ptr<f32> {blk.noalias = 1 : i32}) {
+  return
+}

@@ -28,6 +28,22 @@ void BlkDialect::initialize() {
       >();
 }
 
+LogicalResult BlkDialect::verifyRegionArgAttribute(Operation *op,
+                                                   unsigned regionIndex,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attribute) {
+  if (attribute.getName() != "blk.noalias")
+    return success();
+  if (!isa<UnitAttr>(attribute.getValue()))
+    return op->emitError("'blk.noalias' is a unit attribute, got ")
+           << attribute.getValue();
+  Type type = op->getRegion(regionIndex).getArgument(argIndex).getType();
+  if (!isa<PtrType>(type))
+    return op->emitError("'blk.noalias' marks pointer arguments; argument ")
+           << argIndex << " is " << type;
+  return success();
+}
+
 Operation *BlkDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                            Type type, Location loc) {
   return arith::ConstantOp::materialize(builder, value, type, loc);

@@ -29,6 +29,8 @@ def Blk_Dialect : Dialect {
   let cppNamespace = "::ln::blk";
   let useDefaultTypePrinterParser = 1;
   let hasConstantMaterializer = 1;
+  // `blk.noalias` on kernel arguments (docs/semantics.md, "Memory").
+  let hasRegionArgAttrVerify = 1;
 }
 
 #endif // LN_DIALECT_BLK_IR_BLKDIALECT_TD

@@ -61,4 +61,53 @@ def BlkContractFloatOps : Pass<"blk-contract-float-ops"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
+  let summary = "Issue a loop's loads one iteration ahead";
+  let description = [{
+    One stage of software pipelining (Triton's `num_stages = 2`) for every
+    `scf.for`: each qualifying `blk.load` of the loop's body is issued for
+    iteration i + 1 at the top of iteration i and carried to it as a loop
+    value; the first iteration's is issued before the loop. Memory then
+    stays busy while an iteration reduces and stores. The loads of an
+    iteration that does not exist (after the last, or of a loop that runs
+    none) are masked off entirely: they read nothing.
+
+    A load qualifies when
+    - it is a plain load (not volatile, not acquire) directly in the body,
+      with a static shape (run the pass after `blk-specialize`);
+    - its pointer, mask and `other` are computed from the induction
+      variable and values defined outside the loop by ops without memory
+      effects, regions, or a division (which the next iteration's values
+      could make divide by zero); not from loop-carried values or other
+      loads;
+    - the loop has no barrier, atomic, ordered load or op of unknown
+      memory effects (moving a load across them could break the program's
+      synchronization);
+    - the loop stores nothing, or the load's pointer and every stored one
+      come from distinct kernel arguments marked `blk.noalias` (moved one
+      iteration early, the load crosses every store of the loop).
+
+    Inner loops first. The shipped kernels carry their prefetching in
+    their source; this pass derives it for any loop.
+
+    ```mlir
+    scf.for %row = %pid to %M step %P {
+      %ptrs = ... %row ...
+      %x = blk.load %ptrs, %mask : tensor<1024x!blk.ptr<f16>>
+      ...
+    }
+    // becomes
+    %x0 = blk.load %ptrs0, %mask0_and_runs : tensor<1024x!blk.ptr<f16>>
+    scf.for %row = %pid to %M step %P iter_args(%x = %x0) {
+      %next_ptrs = ... %row + %P ...
+      %x_next = blk.load %next_ptrs, %mask_and_next_exists : ...
+      ...
+      scf.yield %x_next
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // LN_DIALECT_BLK_TRANSFORMS_PASSES_TD

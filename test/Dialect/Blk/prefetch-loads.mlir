@@ -1,0 +1,276 @@
+// RUN: ln-opt %s --blk-prefetch-loads -split-input-file | FileCheck %s
+
+// A loop over rows that loads one and stores another, through distinct
+// noalias arguments: the load moves one iteration ahead. Before the loop,
+// the first iteration's load, masked off unless the loop runs; in it, the
+// next iteration's, masked off unless upper - row > step, first thing in
+// the body; the loaded value is carried. The address computation the
+// store shares stays; the load's own is gone from its old place.
+
+// CHECK-LABEL: func.func @rows
+// CHECK-SAME: (%[[X:.*]]: !blk.ptr<f16> {blk.noalias}, %[[Y:.*]]: !blk.ptr<f16> {blk.noalias}, %[[M:.*]]: i32, %[[P:.*]]: i32, %[[PID:.*]]: i32)
+// CHECK: %[[RUNS:.*]] = arith.cmpi slt, %[[PID]], %[[M]] : i32
+// CHECK: %[[START0:.*]] = arith.muli %[[PID]]
+// CHECK: %[[ROW0:.*]] = blk.addptr %[[X]], %[[START0]]
+// CHECK: %[[RUNS_BLOCK:.*]] = blk.splat %[[RUNS]] : i1 -> tensor<1024xi1>
+// CHECK: %[[FIRST:.*]] = blk.load %{{.*}}, %[[RUNS_BLOCK]] : tensor<1024x!blk.ptr<f16>>
+// CHECK: scf.for %[[ROW:.*]] = %[[PID]] to %[[M]] step %[[P]] iter_args(%[[X_NOW:.*]] = %[[FIRST]]) -> (tensor<1024xf16>)
+// CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[ROW]], %[[P]] : i32
+// CHECK-NEXT: %[[LEFT:.*]] = arith.subi %[[M]], %[[ROW]] : i32
+// CHECK-NEXT: %[[EXISTS:.*]] = arith.cmpi ugt, %[[LEFT]], %[[P]] : i32
+// CHECK-NEXT: %[[START1:.*]] = arith.muli %[[NEXT]]
+// CHECK-NEXT: %[[ROW1:.*]] = blk.addptr %[[X]], %[[START1]]
+// CHECK: %[[EXISTS_BLOCK:.*]] = blk.splat %[[EXISTS]] : i1 -> tensor<1024xi1>
+// CHECK-NEXT: %[[AHEAD:.*]] = blk.load %{{.*}}, %[[EXISTS_BLOCK]] : tensor<1024x!blk.ptr<f16>>
+// CHECK-NEXT: %[[START:.*]] = arith.muli %[[ROW]]
+// CHECK-NOT: blk.load
+// CHECK: blk.addptr %[[Y]], %[[START]]
+// CHECK: blk.store %{{.*}}, %[[X_NOW]] : tensor<1024x!blk.ptr<f16>>
+// CHECK-NEXT: scf.yield %[[AHEAD]] : tensor<1024xf16>
+func.func @rows(%X: !blk.ptr<f16> {blk.noalias}, %Y: !blk.ptr<f16> {blk.noalias},
+                %M: i32, %P: i32, %pid: i32) {
+  %c1024 = arith.constant 1024 : i32
+  %range = blk.range : tensor<1024xi32>
+  scf.for %row = %pid to %M step %P : i32 {
+    %start = arith.muli %row, %c1024 : i32
+    %x_row = blk.addptr %X, %start : !blk.ptr<f16>, i32
+    %x_block = blk.splat %x_row : !blk.ptr<f16> -> tensor<1024x!blk.ptr<f16>>
+    %x_ptrs = blk.addptr %x_block, %range : tensor<1024x!blk.ptr<f16>>, tensor<1024xi32>
+    %x = blk.load %x_ptrs : tensor<1024x!blk.ptr<f16>>
+    %y_row = blk.addptr %Y, %start : !blk.ptr<f16>, i32
+    %y_block = blk.splat %y_row : !blk.ptr<f16> -> tensor<1024x!blk.ptr<f16>>
+    %y_ptrs = blk.addptr %y_block, %range : tensor<1024x!blk.ptr<f16>>, tensor<1024xi32>
+    blk.store %y_ptrs, %x : tensor<1024x!blk.ptr<f16>>
+  }
+  return
+}
+
+// -----
+
+// A loop that stores nothing needs no noalias. A scalar load with its own
+// mask and `other`: the mask is and-ed with the iteration's existence.
+// Its loop-carried sum stays in place.
+
+// CHECK-LABEL: func.func @scalar_sum
+// CHECK: %[[RUNS:.*]] = arith.cmpi slt
+// CHECK: %[[IN0:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i32
+// CHECK: %[[MASK0:.*]] = arith.andi %[[IN0]], %[[RUNS]] : i1
+// CHECK: %[[FIRST:.*]] = blk.load %{{.*}}, %[[MASK0]], %[[ZERO:.*]] : !blk.ptr<f32>
+// CHECK: scf.for {{.*}} iter_args(%[[SUM:.*]] = %{{.*}}, %[[V:.*]] = %[[FIRST]]) -> (f32, f32)
+// CHECK: %[[EXISTS:.*]] = arith.cmpi ugt
+// CHECK: %[[IN:.*]] = arith.cmpi slt
+// CHECK: %[[MASK:.*]] = arith.andi %[[IN]], %[[EXISTS]] : i1
+// CHECK: %[[AHEAD:.*]] = blk.load %{{.*}}, %[[MASK]], %[[ZERO]] : !blk.ptr<f32>
+// CHECK: %[[NEW_SUM:.*]] = arith.addf %[[SUM]], %[[V]] : f32
+// CHECK: scf.yield %[[NEW_SUM]], %[[AHEAD]] : f32, f32
+func.func @scalar_sum(%A: !blk.ptr<f32>, %n: i32, %limit: i32) -> f32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  %sum = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (f32) : i32 {
+    %in = arith.cmpi slt, %i, %limit : i32
+    %p = blk.addptr %A, %i : !blk.ptr<f32>, i32
+    %v = blk.load %p, %in, %zero : !blk.ptr<f32>
+    %s = arith.addf %acc, %v : f32
+    scf.yield %s : f32
+  }
+  return %sum : f32
+}
+
+// -----
+
+// An unsigned loop runs while lower < upper unsigned: so does the
+// prologue's condition.
+
+// CHECK-LABEL: func.func @unsigned_loop
+// CHECK: arith.cmpi ult, %{{.*}}, %{{.*}} : i32
+// CHECK: scf.for unsigned
+func.func @unsigned_loop(%A: !blk.ptr<f32>, %lo: i32, %hi: i32, %step: i32) -> f32 {
+  %zero = arith.constant 0.0 : f32
+  %sum = scf.for unsigned %i = %lo to %hi step %step iter_args(%acc = %zero) -> (f32) : i32 {
+    %p = blk.addptr %A, %i : !blk.ptr<f32>, i32
+    %v = blk.load %p : !blk.ptr<f32>
+    %s = arith.addf %acc, %v : f32
+    scf.yield %s : f32
+  }
+  return %sum : f32
+}
+
+// -----
+
+// Nested loops, inner first: the inner loop's load moves ahead within it,
+// and its first iteration's load, now in the outer loop's body and
+// computed from the outer induction variable alone, moves ahead within the
+// outer loop.
+
+// CHECK-LABEL: func.func @nested
+// CHECK: %[[OUTER_FIRST:.*]] = blk.load
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[INNER_FIRST:.*]] = %[[OUTER_FIRST]])
+// CHECK: arith.cmpi ugt
+// CHECK: %[[OUTER_AHEAD:.*]] = blk.load
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[INNER_FIRST]])
+// CHECK: arith.cmpi ugt
+// CHECK: blk.load
+// CHECK: scf.yield
+// CHECK: scf.yield %{{.*}}, %[[OUTER_AHEAD]]
+func.func @nested(%A: !blk.ptr<f32>, %n: i32) -> f32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  %outer = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (f32) : i32 {
+    %inner = scf.for %j = %c0 to %n step %c1 iter_args(%acc2 = %acc) -> (f32) : i32 {
+      %ij = arith.muli %i, %n : i32
+      %k = arith.addi %ij, %j : i32
+      %p = blk.addptr %A, %k : !blk.ptr<f32>, i32
+      %v = blk.load %p : !blk.ptr<f32>
+      %s = arith.addf %acc2, %v : f32
+      scf.yield %s : f32
+    }
+    scf.yield %inner : f32
+  }
+  return %outer : f32
+}
+
+// -----
+
+// Not moved: stores through an argument without noalias, which the load's
+// argument could overlap.
+
+// CHECK-LABEL: func.func @store_may_alias
+// CHECK-NOT: iter_args
+// CHECK: blk.load
+// CHECK: blk.store
+func.func @store_may_alias(%X: !blk.ptr<f32> {blk.noalias}, %Y: !blk.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %p = blk.addptr %X, %i : !blk.ptr<f32>, i32
+    %v = blk.load %p : !blk.ptr<f32>
+    %q = blk.addptr %Y, %i : !blk.ptr<f32>, i32
+    blk.store %q, %v : !blk.ptr<f32>
+  }
+  return
+}
+
+// -----
+
+// Not moved: the loop stores through the argument it loads from (iteration
+// i + 1 may read what iteration i writes).
+
+// CHECK-LABEL: func.func @store_same_argument
+// CHECK-NOT: iter_args
+// CHECK: blk.load
+// CHECK: blk.store
+func.func @store_same_argument(%X: !blk.ptr<f32> {blk.noalias}, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %p = blk.addptr %X, %i : !blk.ptr<f32>, i32
+    %v = blk.load %p : !blk.ptr<f32>
+    %j = arith.addi %i, %c1 : i32
+    %q = blk.addptr %X, %j : !blk.ptr<f32>, i32
+    blk.store %q, %v : !blk.ptr<f32>
+  }
+  return
+}
+
+// -----
+
+// Not moved: an address that depends on a loop-carried value, or on a
+// division (the next iteration's divisor could be zero), and a load whose
+// pointer is itself loaded.
+
+// CHECK-LABEL: func.func @not_from_the_induction_variable
+// CHECK-NOT: iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
+// CHECK: scf.for
+// CHECK-COUNT-3: blk.load
+// CHECK: scf.yield
+func.func @not_from_the_induction_variable(%A: !blk.ptr<i32>, %n: i32, %d: i32) -> i32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%k = %c0) -> (i32) : i32 {
+    %p = blk.addptr %A, %k : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+    %q = arith.divsi %d, %i : i32
+    %pq = blk.addptr %A, %q : !blk.ptr<i32>, i32
+    %w = blk.load %pq : !blk.ptr<i32>
+    %pv = blk.addptr %A, %v : !blk.ptr<i32>, i32
+    %u = blk.load %pv : !blk.ptr<i32>
+    %s = arith.addi %w, %u : i32
+    scf.yield %s : i32
+  }
+  return %r : i32
+}
+
+// -----
+
+// Not moved: a loop that synchronizes (a barrier, an atomic, an acquire
+// load) keeps every load where it is.
+
+// CHECK-LABEL: func.func @synchronizing_loops
+// CHECK-NOT: iter_args
+// CHECK: return
+func.func @synchronizing_loops(%A: !blk.ptr<i32>, %flag: !blk.ptr<i32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %p = blk.addptr %A, %i : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+    blk.barrier
+  }
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %p = blk.addptr %A, %i : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+    %old = blk.atomic_xchg relaxed gpu %flag, %v : !blk.ptr<i32>
+  }
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %ready = blk.load acquire gpu %flag : !blk.ptr<i32>
+    %p = blk.addptr %A, %i : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+  }
+  return
+}
+
+// -----
+
+// Not moved: a block of dynamic shape (before blk-specialize).
+
+// CHECK-LABEL: func.func @dynamic_shape
+// CHECK-NOT: iter_args
+func.func @dynamic_shape(%A: !blk.ptr<f32>, %n: i32, %size: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %range = blk.range [%size] : tensor<?xi32>
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %base = blk.splat %A [%size] : !blk.ptr<f32> -> tensor<?x!blk.ptr<f32>>
+    %p = blk.addptr %base, %range : tensor<?x!blk.ptr<f32>>, tensor<?xi32>
+    %v = blk.load %p : tensor<?x!blk.ptr<f32>>
+  }
+  return
+}
+
+// -----
+
+// Not moved: a load of the same address in every iteration (the kernels
+// reload W and B each row to spare registers; LICM's business, not this
+// pass's). The row's load moves.
+
+// CHECK-LABEL: func.func @invariant_load
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[ROW_VALUE:.*]] = %{{.*}}) -> (f32, f32)
+// CHECK: %[[AHEAD:.*]] = blk.load %{{.*}}, %{{.*}} : !blk.ptr<f32>
+// CHECK: %[[W:.*]] = blk.load %[[W_PTR:.*]] : !blk.ptr<f32>
+// CHECK: arith.mulf %[[ROW_VALUE]], %[[W]]
+func.func @invariant_load(%A: !blk.ptr<f32>, %W: !blk.ptr<f32>, %n: i32) -> f32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  %sum = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (f32) : i32 {
+    %p = blk.addptr %A, %i : !blk.ptr<f32>, i32
+    %v = blk.load %p : !blk.ptr<f32>
+    %w = blk.load %W : !blk.ptr<f32>
+    %vw = arith.mulf %v, %w : f32
+    %s = arith.addf %acc, %vw : f32
+    scf.yield %s : f32
+  }
+  return %sum : f32
+}
