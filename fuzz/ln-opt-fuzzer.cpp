@@ -4,8 +4,9 @@
 // compile-time parameters are specialized (every blk.constexpr bound to one
 // of 64, 24, 96, 1536 or 4608, on 2, 1, 3, 4 or 9 warps, picked from the
 // input's length so that sizes and warp counts that are not powers of two
-// are explored too; every !blk.typevar to f16); then the whole
-// --blk-to-ptx pipeline runs, down to PTX. Errors are expected of most
+// are explored too; every !blk.typevar to f16); every other length class
+// goes through blk-prefetch-loads too; then the whole --blk-to-ptx
+// pipeline runs, down to PTX. Errors are expected of most
 // inputs and are fine: only a crash, a hang, an assertion or (under
 // AddressSanitizer) a memory error is a finding. scripts/fuzz.sh builds and
 // runs it; its seeds are test/'s and kernels/' MLIR files.
@@ -98,6 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     options.numWarps = kWarps[size / std::size(kSizes) % std::size(kWarps)];
     pm.addPass(ln::blk::createBlkSpecialize(options));
   }
+  if (size / (std::size(kSizes) * std::size(kWarps)) % 2)
+    pm.addPass(ln::blk::createBlkPrefetchLoads());
   ln::BlkToPTXOptions pipeline;
   ln::buildBlkToPTXPipeline(pm, pipeline);
   (void)pm.run(*module);

@@ -8,7 +8,8 @@ PTX runs through ln-run with the same seeded inputs, output buffers
 poisoned, and every element is compared with the CPU's: integers exactly,
 floats exactly unless a reduction's order can change them (then within the
 bound the generator derived). An element the CPU left poisoned but the GPU
-wrote is a write outside a mask.
+wrote is a write outside a mask. Each kernel is also evaluated on the CPU
+after blk-prefetch-loads, which must change no bit of its results.
 
   difftest.py cpu --seed S --count N [--work DIR] [--ptxas "ptxas -arch=sm_90"]
       generate, evaluate on the CPU, compile and assemble; no GPU (CI)
@@ -75,6 +76,21 @@ def prepare_case(seed, folder, ptxas):
     expected = os.path.join(folder, "expected.txt")
     run_checked(["ln-run", "kernel", source, "--cpu", "--specialize",
                  specialize, "--out", expected] + common, "the CPU evaluator")
+    # blk-prefetch-loads moves loads, never arithmetic: the evaluator must
+    # give the same bits, and read nothing out of bounds, after it.
+    prefetched = os.path.join(folder, "prefetched.mlir")
+    run_checked(["ln-opt", source, "--blk-specialize=" + specialize,
+                 "--blk-prefetch-loads", "-o", prefetched],
+                "blk-prefetch-loads")
+    prefetched_out = os.path.join(folder, "prefetched.txt")
+    run_checked(["ln-run", "kernel", prefetched, "--cpu", "--out",
+                 prefetched_out] + common,
+                "the CPU evaluator after blk-prefetch-loads")
+    with open(expected) as before, open(prefetched_out) as after:
+        if before.read() != after.read():
+            raise Failure("blk-prefetch-loads changed the CPU evaluator's "
+                          "results (%s against %s)" % (prefetched_out,
+                                                       expected))
     case = {"seed": seed,
             "arguments": ["--block", str(32 * kernel.num_warps)] + common,
             "tolerances": {str(k): v for k, v in kernel.tolerances.items()},

@@ -7,7 +7,8 @@ bounds and every disabled one past the buffer's end (and maybe a scalar
 through a scalar pointer), computing a random
 expression over every element type (wrapping integers, IEEE floats, casts,
 every cmpi and cmpf predicate, selects, reductions broadcast back, scf.for
-loops), storing its results under the mask, and exercising atomics on a word
+loops, some loading at offsets that move with the induction variable),
+storing its results under the mask, and exercising atomics on a word
 of its own. Everything it computes is defined (divisors are made positive,
 shift amounts smaller than the width), so the CPU evaluator's results are
 the only right ones.
@@ -60,6 +61,9 @@ class Kernel:
 
     def __init__(self, seed):
         self.rng = random.Random(seed)
+        # Draws for what loops load, apart, so that a seed's other choices
+        # stay those of the generator before loops loaded.
+        self.loop_rng = random.Random(seed * 7919 + 1)
         self.lines, self.counter = [], 0
         self.parameters, self.arguments, self.tolerances = [], [], {}
         rng = self.rng
@@ -132,7 +136,8 @@ class Kernel:
         pid = self.emit("blk.program_id 0 : i32", "i32", [])
         self.offsets = self.lane_offsets(pid)
         n = self.parameter("i32", "i32=%d" % self.n)
-        self.mask = self.bounds_mask(Val(n, "i32", []))
+        self.n_value = Val(n, "i32", [])
+        self.mask = self.bounds_mask(self.n_value)
         for _ in range(rng.randint(1, 3)):
             self.load_input()
         if rng.random() < 0.5:
@@ -455,6 +460,10 @@ class Kernel:
         add, mul = ("addf", "mulf") if is_float(a.type) else ("addi", "muli")
         term = self.binary("arith." + mul, b, factor)
         next = self.binary("arith." + add, accumulator, term)
+        loaded_magnitude = 0.0
+        if a.type in ("i32", "i64") and self.loop_rng.random() < 0.5:
+            loaded, loaded_magnitude = self.shifted_load(a.type, ivs)
+            next = self.binary("arith.addi", next, loaded)
         body = self.lines
         self.lines = outer
         self.lines.append(
@@ -465,8 +474,26 @@ class Kernel:
         self.lines += ["  " + line for line in body]
         self.lines.append("    scf.yield %s : %s\n  }" % (next.name,
                                                            a.mlir_type))
-        magnitude = a.magnitude + 6 * b.magnitude * 4
+        magnitude = a.magnitude + 6 * b.magnitude * 4 + 4 * loaded_magnitude
         return Val(result, a.type, a.shape, magnitude, 0.0)
+
+    def shifted_load(self, type, ivs):
+        """In a loop: a load of a new input at each lane's offset plus the
+        induction variable, masked to the buffer (an address computed from
+        the induction variable, which blk-prefetch-loads moves ahead)."""
+        fill = self.loop_rng.choice(["iota", "randn"])
+        base = self.parameter("!blk.ptr<%s>" % type,
+                              "%s*:%d=%s" % (type, self.n, fill))
+        shifted = self.binary("arith.addi", self.offsets, ivs)
+        ns = self.splat(self.n_value)
+        inside = self.compare("arith.cmpi", "slt", shifted, ns)
+        mask = self.binary("arith.andi", inside, self.mask)
+        ptrs = self.pointers(base, type, shifted)
+        other = self.constant(0, type)
+        value = self.emit("blk.load %s, %s, %s : %s" % (
+            ptrs.name, mask.name, other.name, self.pointer_block(type)),
+            type)
+        return value, {"iota": float(self.n), "randn": 8.0}[fill]
 
     def step(self):
         """One random op on the pool's values; its result joins the pool."""

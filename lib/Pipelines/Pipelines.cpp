@@ -17,6 +17,8 @@ using namespace mlir;
 
 void ln::buildBlkToPTXPipeline(OpPassManager &pm,
                                const BlkToPTXOptions &options) {
+  if (options.prefetchLoads)
+    pm.addPass(ln::blk::createBlkPrefetchLoads());
   if (options.fpContract)
     pm.addPass(ln::blk::createBlkContractFloatOps());
   pm.addPass(createCanonicalizerPass());

@@ -27,10 +27,16 @@ struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
       llvm::cl::desc("Fuse floating-point multiplies with adds (FMA): "
                      "blk-contract-float-ops"),
       llvm::cl::init(true)};
+  Option<bool> prefetchLoads{
+      *this, "prefetch-loads",
+      llvm::cl::desc("Issue each loop's loads one iteration ahead: "
+                     "blk-prefetch-loads"),
+      llvm::cl::init(false)};
 };
 
 /// Specialized blk kernels -> gpu.binary holding PTX (`format=isa`):
-/// blk-contract-float-ops (unless fp-contract=false), convert-blk-to-gpu,
+/// blk-prefetch-loads (with prefetch-loads=true), blk-contract-float-ops
+/// (unless fp-contract=false), convert-blk-to-gpu,
 /// then upstream scf-to-cf, gpu-to-nvvm,
 /// nvvm-attach-target and gpu-module-to-binary.
 void buildBlkToPTXPipeline(mlir::OpPassManager &pm,
