@@ -158,6 +158,32 @@ struct Buffer {
     return digits;
   }
 
+  /// Element i = values(i) for every i, in order, converted to the type:
+  /// dispatched on the type once, not per element (through `set`, 33M f16
+  /// elements took 2.3 s, most of it comparing type names).
+  template <typename Values> void setAll(Values values) {
+    auto store = [&](auto convert) {
+      uint8_t *p = bytes.data();
+      for (int64_t i = 0; i < count; ++i) {
+        auto element = convert(values(i));
+        std::memcpy(p, &element, sizeof(element));
+        p += sizeof(element);
+      }
+    };
+    if (type == "i32")
+      store([](double v) { return int32_t(v); });
+    else if (type == "i64")
+      store([](double v) { return int64_t(v); });
+    else if (type == "f32")
+      store([](double v) { return float(v); });
+    else if (type == "f64")
+      store([](double v) { return v; });
+    else if (type == "f16")
+      store([](double v) { return floatToHalf(float(v)); });
+    else
+      store([](double v) { return floatToBFloat16(float(v)); });
+  }
+
   void set(int64_t i, double value) {
     uint8_t *p = bytes.data() + i * typeBytes(type);
     if (type == "i32") {
@@ -179,20 +205,23 @@ struct Buffer {
   }
 };
 
+/// Fills `buffer` as `how` says, drawing from `rng` in element order (a
+/// seed gives the same values on every machine and in every version).
 void fill(Buffer &buffer, const std::string &how, std::mt19937_64 &rng) {
-  std::uniform_real_distribution<double> uniform(0, 1);
-  std::normal_distribution<double> normal(0, 1);
-  double constant = 0;
-  if (how != "rand" && how != "randn" && how != "zeros" && how != "ones" &&
-      how != "iota")
-    constant = std::strtod(how.c_str(), nullptr);
-  for (int64_t i = 0; i < buffer.count; ++i)
-    buffer.set(i, how == "rand"    ? uniform(rng)
-                  : how == "randn" ? normal(rng)
-                  : how == "zeros" ? 0
-                  : how == "ones"  ? 1
-                  : how == "iota"  ? double(i)
-                                   : constant);
+  if (how == "rand") {
+    std::uniform_real_distribution<double> uniform(0, 1);
+    buffer.setAll([&](int64_t) { return uniform(rng); });
+  } else if (how == "randn") {
+    std::normal_distribution<double> normal(0, 1);
+    buffer.setAll([&](int64_t) { return normal(rng); });
+  } else if (how == "iota") {
+    buffer.setAll([](int64_t i) { return double(i); });
+  } else {
+    double constant = how == "zeros"  ? 0
+                      : how == "ones" ? 1
+                                      : std::strtod(how.c_str(), nullptr);
+    buffer.setAll([constant](int64_t) { return constant; });
+  }
 }
 
 /// A kernel parameter as the PTX declares it: `.param .u64 .ptr .global
