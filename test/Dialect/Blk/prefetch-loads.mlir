@@ -2,23 +2,31 @@
 
 // A loop over rows that loads one and stores another, through distinct
 // noalias arguments: the load moves one iteration ahead. Before the loop,
-// the first iteration's load, masked off unless the loop runs; in it, the
-// next iteration's, masked off unless upper - row > step, first thing in
-// the body; the loaded value is carried. The address computation the
-// store shares stays; the load's own is gone from its old place.
+// the first iteration's load, computed only if the loop runs (a zero
+// stands in otherwise); in it, first thing in the body, the next
+// iteration's: its address computed for row + step where that row exists
+// (upper - row > step) and for row itself where it does not (the original
+// computes nothing else), its load masked off then. The loaded value is
+// carried. The address computation the store shares stays; the load's own
+// is gone from its old place.
 
 // CHECK-LABEL: func.func @rows
 // CHECK-SAME: (%[[X:.*]]: !blk.ptr<f16> {blk.noalias}, %[[Y:.*]]: !blk.ptr<f16> {blk.noalias}, %[[M:.*]]: i32, %[[P:.*]]: i32, %[[PID:.*]]: i32)
 // CHECK: %[[RUNS:.*]] = arith.cmpi slt, %[[PID]], %[[M]] : i32
-// CHECK: %[[START0:.*]] = arith.muli %[[PID]]
-// CHECK: %[[ROW0:.*]] = blk.addptr %[[X]], %[[START0]]
-// CHECK: %[[RUNS_BLOCK:.*]] = blk.splat %[[RUNS]] : i1 -> tensor<1024xi1>
-// CHECK: %[[FIRST:.*]] = blk.load %{{.*}}, %[[RUNS_BLOCK]] : tensor<1024x!blk.ptr<f16>>
+// CHECK: %[[FIRST:.*]] = scf.if %[[RUNS]] -> (tensor<1024xf16>) {
+// CHECK-NEXT: %[[START0:.*]] = arith.muli %[[PID]]
+// CHECK-NEXT: %[[ROW0:.*]] = blk.addptr %[[X]], %[[START0]]
+// CHECK: %[[LOADED0:.*]] = blk.load %{{.*}} : tensor<1024x!blk.ptr<f16>>
+// CHECK-NEXT: scf.yield %[[LOADED0]]
+// CHECK-NEXT: } else {
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<1024xf16>
+// CHECK-NEXT: scf.yield %[[ZERO]]
 // CHECK: scf.for %[[ROW:.*]] = %[[PID]] to %[[M]] step %[[P]] iter_args(%[[X_NOW:.*]] = %[[FIRST]]) -> (tensor<1024xf16>)
 // CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[ROW]], %[[P]] : i32
 // CHECK-NEXT: %[[LEFT:.*]] = arith.subi %[[M]], %[[ROW]] : i32
 // CHECK-NEXT: %[[EXISTS:.*]] = arith.cmpi ugt, %[[LEFT]], %[[P]] : i32
-// CHECK-NEXT: %[[START1:.*]] = arith.muli %[[NEXT]]
+// CHECK-NEXT: %[[AT:.*]] = arith.select %[[EXISTS]], %[[NEXT]], %[[ROW]] : i32
+// CHECK-NEXT: %[[START1:.*]] = arith.muli %[[AT]]
 // CHECK-NEXT: %[[ROW1:.*]] = blk.addptr %[[X]], %[[START1]]
 // CHECK: %[[EXISTS_BLOCK:.*]] = blk.splat %[[EXISTS]] : i1 -> tensor<1024xi1>
 // CHECK-NEXT: %[[AHEAD:.*]] = blk.load %{{.*}}, %[[EXISTS_BLOCK]] : tensor<1024x!blk.ptr<f16>>
@@ -53,9 +61,9 @@ func.func @rows(%X: !blk.ptr<f16> {blk.noalias}, %Y: !blk.ptr<f16> {blk.noalias}
 
 // CHECK-LABEL: func.func @scalar_sum
 // CHECK: %[[RUNS:.*]] = arith.cmpi slt
+// CHECK: %[[FIRST:.*]] = scf.if %[[RUNS]] -> (f32)
 // CHECK: %[[IN0:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i32
-// CHECK: %[[MASK0:.*]] = arith.andi %[[IN0]], %[[RUNS]] : i1
-// CHECK: %[[FIRST:.*]] = blk.load %{{.*}}, %[[MASK0]], %[[ZERO:.*]] : !blk.ptr<f32>
+// CHECK: blk.load %{{.*}}, %[[IN0]], %[[ZERO:.*]] : !blk.ptr<f32>
 // CHECK: scf.for {{.*}} iter_args(%[[SUM:.*]] = %{{.*}}, %[[V:.*]] = %[[FIRST]]) -> (f32, f32)
 // CHECK: %[[EXISTS:.*]] = arith.cmpi ugt
 // CHECK: %[[IN:.*]] = arith.cmpi slt
@@ -98,21 +106,19 @@ func.func @unsigned_loop(%A: !blk.ptr<f32>, %lo: i32, %hi: i32, %step: i32) -> f
 
 // -----
 
-// Nested loops, inner first: the inner loop's load moves ahead within it,
-// and its first iteration's load, now in the outer loop's body and
-// computed from the outer induction variable alone, moves ahead within the
-// outer loop.
+// Nested loops, inner first: the inner loop's load moves ahead within it.
+// Its first iteration's load, in the outer body's `scf.if`, is not a load
+// of the outer body itself: the outer loop is left as it is.
 
 // CHECK-LABEL: func.func @nested
-// CHECK: %[[OUTER_FIRST:.*]] = blk.load
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[INNER_FIRST:.*]] = %[[OUTER_FIRST]])
-// CHECK: arith.cmpi ugt
-// CHECK: %[[OUTER_AHEAD:.*]] = blk.load
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[INNER_FIRST]])
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f32)
+// CHECK: %[[INNER_FIRST:.*]] = scf.if
+// CHECK: blk.load
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[INNER_FIRST]]) -> (f32, f32)
 // CHECK: arith.cmpi ugt
 // CHECK: blk.load
-// CHECK: scf.yield
-// CHECK: scf.yield %{{.*}}, %[[OUTER_AHEAD]]
+// CHECK-NOT: blk.load
+// CHECK: return
 func.func @nested(%A: !blk.ptr<f32>, %n: i32) -> f32 {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
@@ -176,27 +182,53 @@ func.func @store_same_argument(%X: !blk.ptr<f32> {blk.noalias}, %n: i32) {
 
 // -----
 
-// Not moved: an address that depends on a loop-carried value, or on a
-// division (the next iteration's divisor could be zero), and a load whose
-// pointer is itself loaded.
+// Not moved: an address that depends on a loop-carried value, and a load
+// whose pointer is itself loaded.
 
 // CHECK-LABEL: func.func @not_from_the_induction_variable
-// CHECK-NOT: iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
-// CHECK: scf.for
-// CHECK-COUNT-3: blk.load
+// CHECK-NOT: scf.if
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (i32)
+// CHECK-COUNT-2: blk.load
 // CHECK: scf.yield
-func.func @not_from_the_induction_variable(%A: !blk.ptr<i32>, %n: i32, %d: i32) -> i32 {
+func.func @not_from_the_induction_variable(%A: !blk.ptr<i32>, %n: i32) -> i32 {
   %c0 = arith.constant 0 : i32
   %c1 = arith.constant 1 : i32
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%k = %c0) -> (i32) : i32 {
     %p = blk.addptr %A, %k : !blk.ptr<i32>, i32
     %v = blk.load %p : !blk.ptr<i32>
-    %q = arith.divsi %d, %i : i32
-    %pq = blk.addptr %A, %q : !blk.ptr<i32>, i32
-    %w = blk.load %pq : !blk.ptr<i32>
     %pv = blk.addptr %A, %v : !blk.ptr<i32>, i32
     %u = blk.load %pv : !blk.ptr<i32>
-    %s = arith.addi %w, %u : i32
+    scf.yield %u : i32
+  }
+  return %r : i32
+}
+
+// -----
+
+// Moved: an address computed through a division (or a shift) is computed
+// ahead only for iterations that run, so that a divisor the loop makes
+// zero past its last iteration, or before its first, is never used: the
+// copy in the loop divides by the current iteration's value where there
+// is no next one, the one before the loop only if the loop runs.
+
+// CHECK-LABEL: func.func @division
+// CHECK: scf.if
+// CHECK: arith.subi
+// CHECK: arith.divsi
+// CHECK: blk.load
+// CHECK: scf.for
+// CHECK: %[[AT:.*]] = arith.select
+// CHECK: %[[DIVISOR:.*]] = arith.subi %{{.*}}, %[[AT]] : i32
+// CHECK: arith.divsi %{{.*}}, %[[DIVISOR]] : i32
+func.func @division(%A: !blk.ptr<i32>, %n: i32, %d: i32) -> i32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c0) -> (i32) : i32 {
+    %left = arith.subi %n, %i : i32
+    %q = arith.divsi %d, %left : i32
+    %p = blk.addptr %A, %q : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+    %s = arith.addi %acc, %v : i32
     scf.yield %s : i32
   }
   return %r : i32

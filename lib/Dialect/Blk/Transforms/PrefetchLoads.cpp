@@ -7,6 +7,12 @@
 // are issued before the loop. What a load may be moved across decides
 // which loads qualify (the pass's description in Passes.td has the rules).
 //
+// The copies compute nothing the loop would not: a load's address
+// arithmetic may shift or divide, and is defined only for the iterations
+// that run. In the loop the copy is computed for the next iteration where
+// there is one and for the current one otherwise (its load then masked
+// off); before the loop it is computed only if the loop runs.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ln/Dialect/Blk/IR/BlkOps.h"
@@ -17,6 +23,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace ln::blk {
@@ -88,55 +95,42 @@ LoopMemory analyzeMemory(scf::ForOp loop) {
   return memory;
 }
 
-/// Ops whose result on the next iteration's values could be undefined
-/// behaviour where the iteration does not exist (a division by zero).
-bool mayHaveUndefinedBehavior(Operation *op) {
-  return isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
-             arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op);
-}
-
-/// Adds to `slice` the ops of the loop's body that `value` is computed
-/// from; false if it depends on a loop-carried value, on an op with memory
-/// effects or regions, or on one that may divide by zero.
-bool collectSlice(Value value, scf::ForOp loop,
-                  llvm::SetVector<Operation *> &slice) {
+/// The ops of the loop's body that `load`'s operands are computed from
+/// (an iterative walk: a chain of ops is not a recursion), and whether
+/// they reach the induction variable; failure if they depend on a
+/// loop-carried value, on an op with memory effects or regions, or on an
+/// op nested in the body.
+FailureOr<llvm::SetVector<Operation *>>
+collectSlice(LoadOp load, scf::ForOp loop, bool &usesInductionVariable) {
   Block *body = loop.getBody();
-  if (auto argument = dyn_cast<BlockArgument>(value)) {
-    if (argument.getOwner() != body)
-      return !loop->isAncestor(argument.getOwner()->getParentOp());
-    return argument == loop.getInductionVar();
+  llvm::SetVector<Operation *> slice;
+  llvm::DenseSet<Value> seen;
+  SmallVector<Value> worklist(load->getOperands());
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (!seen.insert(value).second)
+      continue;
+    if (auto argument = dyn_cast<BlockArgument>(value)) {
+      if (argument.getOwner() != body) {
+        if (loop->isAncestor(argument.getOwner()->getParentOp()))
+          return failure();
+        continue;
+      }
+      if (argument != loop.getInductionVar())
+        return failure();
+      usesInductionVariable = true;
+      continue;
+    }
+    Operation *def = value.getDefiningOp();
+    if (!loop->isAncestor(def))
+      continue;
+    if (def->getBlock() != body || def->getNumRegions() != 0 ||
+        !isMemoryEffectFree(def))
+      return failure();
+    if (slice.insert(def))
+      worklist.append(def->operand_begin(), def->operand_end());
   }
-  Operation *def = value.getDefiningOp();
-  if (!loop->isAncestor(def))
-    return true;
-  if (def->getBlock() != body || def->getNumRegions() != 0 ||
-      !isMemoryEffectFree(def) || mayHaveUndefinedBehavior(def))
-    return false;
-  if (slice.contains(def))
-    return true;
-  for (Value operand : def->getOperands())
-    if (!collectSlice(operand, loop, slice))
-      return false;
-  slice.insert(def);
-  return true;
-}
-
-/// Whether `op`, of a slice `collectSlice` accepted, reads the induction
-/// variable, directly or through the slice's other ops.
-bool usesInductionVariable(Operation *op, scf::ForOp loop,
-                           llvm::DenseMap<Operation *, bool> &uses) {
-  auto [it, inserted] = uses.try_emplace(op, false);
-  if (!inserted)
-    return it->second;
-  bool result = llvm::any_of(op->getOperands(), [&](Value operand) {
-    if (operand == loop.getInductionVar())
-      return true;
-    Operation *def = operand.getDefiningOp();
-    return def && def->getBlock() == loop.getBody() &&
-           usesInductionVariable(def, loop, uses);
-  });
-  uses[op] = result;
-  return result;
+  return slice;
 }
 
 /// Whether `load` may run one iteration early: across every store of the
@@ -169,7 +163,7 @@ Value combineMask(OpBuilder &builder, Location loc, LoadOp load, Value mask,
 
 /// Clones `slice` (in order) and `loads` where the builder stands, with
 /// `mapping` (the induction variable mapped to the iteration's value),
-/// each load masked off unless `exists`.
+/// each load masked off unless `exists` (null: as the original is).
 SmallVector<Value> cloneLoads(OpBuilder &builder, Location loc,
                               ArrayRef<Operation *> slice,
                               ArrayRef<LoadOp> loads, IRMapping &mapping,
@@ -184,9 +178,9 @@ SmallVector<Value> cloneLoads(OpBuilder &builder, Location loc,
         load.getMask() ? mapping.lookupOrDefault(load.getMask()) : Value();
     Value other =
         load.getOther() ? mapping.lookupOrDefault(load.getOther()) : Value();
-    auto early =
-        LoadOp::create(builder, loc, ptr,
-                       combineMask(builder, loc, load, mask, exists), other);
+    if (exists)
+      mask = combineMask(builder, loc, load, mask, exists);
+    auto early = LoadOp::create(builder, loc, ptr, mask, other);
     values.push_back(early.getResult());
   }
   return values;
@@ -196,25 +190,26 @@ void prefetch(scf::ForOp loop) {
   LoopMemory memory = analyzeMemory(loop);
   if (memory.synchronizes)
     return;
+  Builder types(loop->getContext());
   SmallVector<LoadOp> loads;
   llvm::SetVector<Operation *> slice;
-  llvm::DenseMap<Operation *, bool> usesOfInductionVariable;
   for (auto load : loop.getBody()->getOps<LoadOp>()) {
     auto type = dyn_cast<RankedTensorType>(load.getType());
+    // Before the loop a load needs a stand-in value for loops that run no
+    // iteration: a zero of its type (pointers have none).
     if (load.isOrdered() || (type && !type.hasStaticShape()) ||
+        !types.getZeroAttr(load.getType()) ||
         !mayMoveAcrossStores(load, memory))
       continue;
     // A load of the same address in every iteration is left where the
     // kernel put it: moving it ahead would only hold its value longer (the
     // kernels reload W and B each row to spare those registers).
-    llvm::SetVector<Operation *> loadSlice = slice;
-    if (!llvm::all_of(load->getOperands(),
-                      [&](Value operand) {
-                        return collectSlice(operand, loop, loadSlice);
-                      }) ||
-        !usesInductionVariable(load, loop, usesOfInductionVariable))
+    bool usesInductionVariable = false;
+    FailureOr<llvm::SetVector<Operation *>> loadSlice =
+        collectSlice(load, loop, usesInductionVariable);
+    if (failed(loadSlice) || !usesInductionVariable)
       continue;
-    slice = std::move(loadSlice);
+    slice.insert(loadSlice->begin(), loadSlice->end());
     loads.push_back(load);
   }
   if (loads.empty())
@@ -226,8 +221,8 @@ void prefetch(scf::ForOp loop) {
     if (slice.contains(&op))
       orderedSlice.push_back(&op);
 
-  // The first iteration's loads, before the loop: masked off when the loop
-  // runs no iteration.
+  // The first iteration's loads, before the loop, where the loop runs:
+  // their address arithmetic is then what the first iteration computes.
   Location loc = loop.getLoc();
   OpBuilder builder(loop);
   Value lowerBound = loop.getLowerBound(), upperBound = loop.getUpperBound(),
@@ -237,14 +232,28 @@ void prefetch(scf::ForOp loop) {
                             loop.getUnsignedCmp() ? arith::CmpIPredicate::ult
                                                   : arith::CmpIPredicate::slt,
                             lowerBound, upperBound);
-  IRMapping first;
-  first.map(loop.getInductionVar(), lowerBound);
-  SmallVector<Value> firstValues =
-      cloneLoads(builder, loc, orderedSlice, loads, first, runs);
+  auto first = scf::IfOp::create(
+      builder, loc, runs,
+      [&](OpBuilder &b, Location thenLoc) {
+        IRMapping mapping;
+        mapping.map(loop.getInductionVar(), lowerBound);
+        scf::YieldOp::create(b, thenLoc,
+                             cloneLoads(b, thenLoc, orderedSlice, loads,
+                                        mapping, /*exists=*/Value()));
+      },
+      [&](OpBuilder &b, Location elseLoc) {
+        SmallVector<Value> zeros;
+        for (LoadOp load : loads)
+          zeros.push_back(arith::ConstantOp::create(
+              b, elseLoc, cast<TypedAttr>(b.getZeroAttr(load.getType()))));
+        scf::YieldOp::create(b, elseLoc, zeros);
+      });
 
   // In the loop, the next iteration's loads first. It exists when
   // upper - iv > step: exact in unsigned arithmetic, as iv < upper here,
-  // where iv + step could overflow.
+  // where iv + step could overflow. Where it does not, the copy computes
+  // the current iteration's addresses (defined: the body computes them)
+  // and its loads are masked off.
   IRRewriter rewriter(loop->getContext());
   rewriter.setInsertionPoint(loop);
   auto newYields = [&](OpBuilder &b, Location yieldLoc,
@@ -257,14 +266,16 @@ void prefetch(scf::ForOp loop) {
     Value left = arith::SubIOp::create(b, yieldLoc, upperBound, iv);
     Value exists = arith::CmpIOp::create(b, yieldLoc, arith::CmpIPredicate::ugt,
                                          left, step);
+    Value at = arith::SelectOp::create(b, yieldLoc, exists, next, iv);
     // The body is the new loop's now: its ops use the new induction
     // variable.
     IRMapping following;
-    following.map(iv, next);
+    following.map(iv, at);
     return cloneLoads(b, yieldLoc, orderedSlice, loads, following, exists);
   };
   FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
-      rewriter, firstValues, /*replaceInitOperandUsesInLoop=*/false, newYields);
+      rewriter, first.getResults(), /*replaceInitOperandUsesInLoop=*/false,
+      newYields);
   if (failed(replaced))
     return;
   auto newLoop = cast<scf::ForOp>(replaced->getOperation());

@@ -67,19 +67,21 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
     One stage of software pipelining (Triton's `num_stages = 2`) for every
     `scf.for`: each qualifying `blk.load` of the loop's body is issued for
     iteration i + 1 at the top of iteration i and carried to it as a loop
-    value; the first iteration's is issued before the loop. Memory then
-    stays busy while an iteration reduces and stores. The loads of an
-    iteration that does not exist (after the last, or of a loop that runs
-    none) are masked off entirely: they read nothing.
+    value; the first iteration's is issued before the loop, where the loop
+    runs. Memory then stays busy while an iteration reduces and stores.
+    The copies compute nothing the loop would not: in the last iteration
+    the copy's address arithmetic is the current iteration's and its loads
+    are masked off (they read nothing), and before the loop it is computed
+    only if the loop runs. So a shift or a division in an address is never
+    evaluated for an iteration that does not exist.
 
     A load qualifies when
     - it is a plain load (not volatile, not acquire) directly in the body,
       with a static shape (run the pass after `blk-specialize`);
     - its pointer, mask and `other` are computed from the induction
       variable and values defined outside the loop by ops without memory
-      effects, regions, or a division (which the next iteration's values
-      could make divide by zero); not from loop-carried values or other
-      loads;
+      effects or regions; not from loop-carried values or other loads;
+    - its type has a zero (it stands in before a loop that runs none);
     - the loop has no barrier, atomic, ordered load or op of unknown
       memory effects (moving a load across them could break the program's
       synchronization);
@@ -97,10 +99,16 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
       ...
     }
     // becomes
-    %x0 = blk.load %ptrs0, %mask0_and_runs : tensor<1024x!blk.ptr<f16>>
+    %x0 = scf.if %runs -> (tensor<1024xf16>) {
+      %ptrs0 = ... %pid ...
+      %first = blk.load %ptrs0 : tensor<1024x!blk.ptr<f16>>
+      scf.yield %first
+    } else { scf.yield %zeros }
     scf.for %row = %pid to %M step %P iter_args(%x = %x0) {
-      %next_ptrs = ... %row + %P ...
-      %x_next = blk.load %next_ptrs, %mask_and_next_exists : ...
+      %exists = arith.cmpi ugt, (%M - %row), %P
+      %at = arith.select %exists, %row + %P, %row
+      %next_ptrs = ... %at ...
+      %x_next = blk.load %next_ptrs, %exists_block : ...
       ...
       scf.yield %x_next
     }
