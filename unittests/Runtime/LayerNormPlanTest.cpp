@@ -286,43 +286,46 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
   // features (unaligned ones to 7168) on the one-row kernel's geometry,
   // aligned ones to 16384 on blocks of their own; f32 rows, narrower and
   // wider ones run one row a program.
+  struct Case {
+    ln_dtype dtype;
+    int64_t N;
+    bool aligned;
+    const char *entry;
+    int blockSize, numWarps;
+  };
+  const Case cases[] = {
+      {LN_F16, 1536, true, kForwardKernel, 1536, 3},
+      {LN_F16, 1537, true, kPersistentForwardKernel, 2048, 4},
+      {LN_BF16, 4096, false, kPersistentForwardKernel, 4096, 8},
+      {LN_F16, 6144, true, kPersistentForwardKernel, 6144, 12},
+      {LN_F16, 6145, true, kPersistentForwardKernel, 6656, 13},
+      {LN_BF16, 8192, true, kPersistentForwardKernel, 8192, 16},
+      // Aligned rows up to 16384 run it on one block (one CTA a
+      // multiprocessor), wider ones loop over the one-row kernel's 8192
+      // block.
+      {LN_F16, 8193, true, kPersistentForwardKernel, 8704, 17},
+      {LN_BF16, 16384, true, kPersistentForwardKernel, 16384, 32},
+      {LN_F16, 16385, true, kForwardKernel, 8192, 16},
+      {LN_F16, 8193, false, kForwardKernel, 8192, 16},
+      // Unaligned rows: persistent up to 7168 only (wider, one CTA would
+      // fit).
+      {LN_F16, 7168, false, kPersistentForwardKernel, 7168, 14},
+      {LN_BF16, 7169, false, kForwardKernel, 7680, 15},
+      {LN_F32, 4096, true, kForwardKernel, 4096, 8},
+      {LN_F16, 1024, true, kForwardKernel, 1024, 4},
+  };
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
-  auto pick = [&](ln_dtype dtype, int64_t N, bool aligned) {
+  for (const Case &c : cases) {
     const EmbeddedKernel *k =
-        selectForwardKernel(table, count, dtype, N, aligned);
-    return k ? std::make_tuple(std::string(k->entry), k->blockSize,
-                               k->numWarps)
-             : std::make_tuple(std::string("none"), 0, 0);
-  };
-  EXPECT_EQ(pick(LN_F16, 1536, true), std::make_tuple(kForwardKernel, 1536, 3));
-  EXPECT_EQ(pick(LN_F16, 1537, true),
-            std::make_tuple(kPersistentForwardKernel, 2048, 4));
-  EXPECT_EQ(pick(LN_BF16, 4096, false),
-            std::make_tuple(kPersistentForwardKernel, 4096, 8));
-  EXPECT_EQ(pick(LN_F16, 6144, true),
-            std::make_tuple(kPersistentForwardKernel, 6144, 12));
-  EXPECT_EQ(pick(LN_F16, 6145, true),
-            std::make_tuple(kPersistentForwardKernel, 6656, 13));
-  EXPECT_EQ(pick(LN_BF16, 8192, true),
-            std::make_tuple(kPersistentForwardKernel, 8192, 16));
-  // Aligned rows up to 16384 run it on one block (one CTA a
-  // multiprocessor), wider ones loop over the one-row kernel's 8192 block.
-  EXPECT_EQ(pick(LN_F16, 8193, true),
-            std::make_tuple(kPersistentForwardKernel, 8704, 17));
-  EXPECT_EQ(pick(LN_BF16, 16384, true),
-            std::make_tuple(kPersistentForwardKernel, 16384, 32));
-  EXPECT_EQ(pick(LN_F16, 16385, true),
-            std::make_tuple(kForwardKernel, 8192, 16));
-  EXPECT_EQ(pick(LN_F16, 8193, false),
-            std::make_tuple(kForwardKernel, 8192, 16));
-  // Unaligned rows: persistent up to 7168 only (wider, one CTA would fit).
-  EXPECT_EQ(pick(LN_F16, 7168, false),
-            std::make_tuple(kPersistentForwardKernel, 7168, 14));
-  EXPECT_EQ(pick(LN_BF16, 7169, false),
-            std::make_tuple(kForwardKernel, 7680, 15));
-  EXPECT_EQ(pick(LN_F32, 4096, true), std::make_tuple(kForwardKernel, 4096, 8));
-  EXPECT_EQ(pick(LN_F16, 1024, true), std::make_tuple(kForwardKernel, 1024, 4));
+        selectForwardKernel(table, count, c.dtype, c.N, c.aligned);
+    ASSERT_NE(k, nullptr) << "N=" << c.N;
+    EXPECT_EQ(std::make_tuple(std::string(k->entry), k->blockSize,
+                              k->numWarps),
+              std::make_tuple(std::string(c.entry), c.blockSize, c.numWarps))
+        << getDTypeName(c.dtype) << " N=" << c.N
+        << (c.aligned ? " aligned" : " generic");
+  }
 }
 
 TEST(LayerNormPlan, EmbeddedTableIsConsistent) {

@@ -32,15 +32,17 @@ LogicalResult BlkDialect::verifyRegionArgAttribute(Operation *op,
                                                    unsigned regionIndex,
                                                    unsigned argIndex,
                                                    NamedAttribute attribute) {
-  if (attribute.getName() != "blk.noalias")
+  if (attribute.getName() != kNoAliasAttrName)
     return success();
   if (!isa<UnitAttr>(attribute.getValue()))
-    return op->emitError("'blk.noalias' is a unit attribute, got ")
-           << attribute.getValue();
+    return op->emitError("'") << kNoAliasAttrName
+                              << "' is a unit attribute, got "
+                              << attribute.getValue();
   Type type = op->getRegion(regionIndex).getArgument(argIndex).getType();
   if (!isa<PtrType>(type))
-    return op->emitError("'blk.noalias' marks pointer arguments; argument ")
-           << argIndex << " is " << type;
+    return op->emitError("'") << kNoAliasAttrName
+                              << "' marks pointer arguments; argument "
+                              << argIndex << " is " << type;
   return success();
 }
 

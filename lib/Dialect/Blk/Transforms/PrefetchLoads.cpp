@@ -36,10 +36,6 @@ using namespace ln::blk;
 
 namespace {
 
-/// The kernel argument attribute that promises no other pointer argument
-/// reaches the memory this one does (LLVM's noalias, C's restrict).
-constexpr llvm::StringLiteral kNoAliasAttrName = "blk.noalias";
-
 /// The kernel argument a pointer, or a block of pointers, is computed from
 /// (through addptr, splat, expand_dims and broadcast), or null when it
 /// comes from anything else.
@@ -276,8 +272,11 @@ void prefetch(scf::ForOp loop) {
   FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
       rewriter, first.getResults(), /*replaceInitOperandUsesInLoop=*/false,
       newYields);
-  if (failed(replaced))
+  if (failed(replaced)) {
+    rewriter.eraseOp(first);
+    rewriter.eraseOp(runs.getDefiningOp());
     return;
+  }
   auto newLoop = cast<scf::ForOp>(replaced->getOperation());
   ArrayRef<BlockArgument> carried =
       newLoop.getRegionIterArgs().take_back(loads.size());
