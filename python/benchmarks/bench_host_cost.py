@@ -6,9 +6,11 @@ times --calls calls back to back and synchronizes once at the end; the
 median over --samples samples, divided by --calls, is the wall time per
 call. Measured for the forward pass alone (no autograd) and for forward +
 backward (x, weight and bias requiring grad), for torch.nn.functional
-.layer_norm, ln.layer_norm (eager path) and ln.layer_norm with every call
-through the dispatcher (torch.ops.ln, as torch.compile and export see it).
-Prints the times and each ln's ratio to torch.
+.layer_norm, ln.layer_norm (eager path) and the operator itself
+(torch.ops.ln.layer_norm_fwd, as torch.compile and export see it). Prints
+which operators torch.ops.ln are (the C++ library, or the Python ones:
+LN_TORCH_OPS=python or a failed build), the times and each ln's ratio to
+torch.
 
     PYTHONPATH=dist/python python3 python/benchmarks/bench_host_cost.py
 """
@@ -59,7 +61,7 @@ def main() -> int:
     if importlib.util.find_spec("ln") is None:  # the source tree's
         sys.path.append(str(Path(__file__).resolve().parents[1]))
     import ln
-    import ln.functional
+    import ln.ops
 
     dtype = getattr(torch, args.dtype)
     shape = (args.N,)
@@ -79,24 +81,25 @@ def main() -> int:
             torch.autograd.backward(y, dy)
         return step
 
+    def operator(x, shape, weight, bias, eps):
+        return torch.ops.ln.layer_norm_fwd(x, shape, weight, bias, eps)[0]
+
+    print("torch.ops.ln: " + ("the C++ operator library" if ln.ops.native
+                              else "Python custom operators"))
     print(f"host cost per call, {args.M} x {args.N} {args.dtype}, "
           f"median of {args.samples} x {args.calls} calls")
     print(f"{'pass':<18}{'torch us':>10}{'ln us':>10}{'ratio':>8}"
-          f"{'ln (dispatcher) us':>20}{'ratio':>8}")
+          f"{'torch.ops.ln us':>17}{'ratio':>8}")
     for name, wrap in (("forward", forward), ("forward+backward", training)):
         with torch.no_grad() if name == "forward" else torch.enable_grad():
             torch_time = per_call(wrap(F.layer_norm), args.calls,
                                   args.samples)
             ln_time = per_call(wrap(ln.layer_norm), args.calls, args.samples)
-            ln.functional.eager_fast_path = False
-            try:
-                dispatcher_time = per_call(wrap(ln.layer_norm), args.calls,
-                                           args.samples)
-            finally:
-                ln.functional.eager_fast_path = True
+            operator_time = per_call(wrap(operator), args.calls,
+                                     args.samples)
         print(f"{name:<18}{torch_time * 1e6:>10.2f}{ln_time * 1e6:>10.2f}"
-              f"{ln_time / torch_time:>7.2f}x{dispatcher_time * 1e6:>20.2f}"
-              f"{dispatcher_time / torch_time:>7.2f}x")
+              f"{ln_time / torch_time:>7.2f}x{operator_time * 1e6:>17.2f}"
+              f"{operator_time / torch_time:>7.2f}x")
     return 0
 
 

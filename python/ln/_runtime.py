@@ -27,8 +27,9 @@ from typing import Optional, Sequence, Union
 __all__ = [
     "LnError", "LnLibraryError", "LnNoGpuError", "LnInvalidArgument",
     "LnCudaError", "LnUnsupported", "DType", "library_candidates", "library",
-    "library_path", "last_error", "check", "init", "layer_norm_forward",
-    "layer_norm_backward_workspace_size", "layer_norm_backward",
+    "library_path", "last_error", "status_error", "check", "init",
+    "layer_norm_forward", "layer_norm_backward_workspace_size",
+    "layer_norm_backward",
     "BackwardAlgorithm", "set_backward_algorithm", "release_workspaces",
     "launch_ptx",
 ]
@@ -196,12 +197,17 @@ def last_error() -> str:
     return library().ln_last_error().decode(errors="replace")
 
 
+def status_error(status: int, message: str) -> LnError:
+    """The exception matching a failing ln_status, carrying `message`."""
+    return _STATUS_ERRORS.get(status, LnError)(message)
+
+
 def check(status: int) -> None:
     """Raises the exception matching a failing ln_status."""
     if status == 0:
         return
     message = last_error() or f"ln runtime call failed with status {status}"
-    raise _STATUS_ERRORS.get(status, LnError)(message)
+    raise status_error(status, message)
 
 
 def init() -> None:

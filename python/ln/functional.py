@@ -1,12 +1,14 @@
 """ln.layer_norm: torch.nn.functional.layer_norm computed by ln's kernels.
 
 It is the registered operator torch.ops.ln.layer_norm_fwd (ln.ops), which
-torch.compile, torch.export, autocast and opcheck see. A call on plain CUDA
-tensors in eager mode, where the dispatcher would only route the call to
-that operator's kernel and autograd formula, takes a shorter path to the
-same launches: an autograd.Function that keeps mean and rstd in one
-allocation and skips the dispatcher's Python round trips (most of a small
-call's host time).
+torch.compile, torch.export, autocast and opcheck see. Where the operators
+are the C++ library's (ln.ops.native), an eager call is one call of it:
+the dispatcher goes to C++ at once. Where they are Python custom operators,
+a call on plain CUDA tensors in eager mode, where the dispatcher would only
+route the call to that operator's kernel and autograd formula, takes a
+shorter path to the same launches: an autograd.Function that keeps mean and
+rstd in one allocation and skips the dispatcher's Python round trips (most
+of a small call's host time).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from . import ops
 
 __all__ = ["layer_norm"]
 
-# False sends every call through the dispatcher (benchmarks and tests
-# compare both paths).
+# False sends every call of the Python operators through the dispatcher
+# (benchmarks and tests compare both paths); the C++ operators take no
+# other path.
 eager_fast_path = True
 
 _PLAIN = (torch.Tensor, torch.nn.Parameter)
@@ -83,6 +86,24 @@ class LayerNormFunction(torch.autograd.Function):
         return dx, dw, db, None, None, None
 
 
+def _native_layer_norm(x: torch.Tensor, shape: list,
+                       weight: Optional[torch.Tensor],
+                       bias: Optional[torch.Tensor],
+                       eps: float) -> torch.Tensor:
+    """The C++ operator's y, with a failure of the runtime raised as the
+    ln.LnError the Python operators raise."""
+    try:
+        return _layer_norm_fwd(x, shape, weight, bias, eps)[0]
+    except (RuntimeError, ValueError) as error:
+        ln_error = ops.runtime_error(error)
+        if ln_error is None:
+            raise
+        raise ln_error from None
+
+
+_layer_norm_fwd = torch.ops.ln.layer_norm_fwd.default
+
+
 def layer_norm(x: torch.Tensor,
                normalized_shape: Union[int, Sequence[int]],
                weight: Optional[torch.Tensor] = None,
@@ -116,6 +137,8 @@ def layer_norm(x: torch.Tensor,
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     shape = ops.normalize_shape(normalized_shape)
     eps = float(eps)
+    if ops.native and not torch.compiler.is_compiling():
+        return _native_layer_norm(x, shape, weight, bias, eps)
     if (eager_fast_path and not torch.compiler.is_compiling()
             and _plain_eager_call(x, weight, bias)):
         N = ops.check_arguments(x, shape, weight, bias)

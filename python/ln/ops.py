@@ -5,31 +5,34 @@
     torch.ops.ln.layer_norm_bwd(dy, x, normalized_shape, mean, rstd, weight,
                                 bias, output_mask) -> (dx, dw, db)
 
-Both are torch.library custom operators with fake (meta) implementations,
-so torch.compile, torch.export and torch.library.opcheck see them as single
-opaque nodes; the forward carries its autograd formula (the backward
-operator) and runs in float32 under autocast, as torch's layer_norm does.
-Their kernels launch through the runtime's C API on the tensors' device and
-torch's current stream there; every scratch buffer comes from torch's
-caching allocator, so both can be captured into CUDA graphs.
+They have fake (meta) implementations, registered here, so torch.compile,
+torch.export and torch.library.opcheck see them as single opaque nodes;
+the forward carries its autograd formula (the backward operator) and runs
+in float32 under autocast, as torch's layer_norm does. Their kernels launch
+through the runtime's C API on the tensors' device and torch's current
+stream there; every scratch buffer comes from torch's caching allocator,
+so both can be captured into CUDA graphs.
 
-The registrations only wrap `forward` and `backward` below, which take
-plain tensors and data pointers: a C++ TORCH_LIBRARY registration calling
-the C API the same way could replace this module without changing them.
+Importing this module defines them once, in one of two ways (`native`):
+the C++ operator library (csrc/ln_torch_ops.cpp, built on first use by
+ln._native), where an eager call costs one dispatcher call; or, where it
+cannot be built or LN_TORCH_OPS=python, torch.library custom operators
+wrapping `forward` and `backward` below, which compute the same.
 """
 
 import functools
 import math
 import operator
+import re
 from typing import Optional, Sequence
 
 import torch
 
-from . import _runtime
+from . import _native, _runtime
 
 __all__ = [
     "normalize_shape", "check_arguments", "count_rows", "as_rows", "forward",
-    "backward",
+    "backward", "native", "runtime_error",
     "layer_norm_fwd", "layer_norm_bwd",
 ]
 
@@ -289,25 +292,93 @@ def count_rows(x: torch.Tensor, normalized_shape: Sequence[int]) -> int:
     return math.prod(x.shape[:x.dim() - len(normalized_shape)])
 
 
-@torch.library.custom_op(
-    "ln::layer_norm_fwd", mutates_args=(), device_types="cuda",
-    schema="(Tensor x, SymInt[] normalized_shape, Tensor? weight, "
-           "Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)")
-def layer_norm_fwd(x, normalized_shape, weight, bias, eps):
-    """y of x's shape and dtype, then the float32 mean and rstd of each of
-    the M rows (M = the product of x's leading dimensions)."""
-    N = check_arguments(x, normalized_shape, weight, bias)
-    M = count_rows(x, normalized_shape)
-    y = torch.empty(x.shape, dtype=x.dtype, device=x.device)
-    # Two allocations where ln.layer_norm makes one: a custom operator's
-    # outputs may not alias each other.
-    mean = torch.empty(M, dtype=torch.float32, device=x.device)
-    rstd = torch.empty(M, dtype=torch.float32, device=x.device)
-    forward(x, M, N, weight, bias, eps, y, mean.data_ptr(), rstd.data_ptr())
-    return y, mean, rstd
+
+DOUBLE_BACKWARD_REFUSED = (
+    "ln.layer_norm is differentiable once: its backward pass "
+    "(ln::layer_norm_bwd) has no derivative, so double backward (e.g. "
+    "torch.autograd.grad(..., create_graph=True) followed by another "
+    "backward through it) is not supported; use "
+    "torch.nn.functional.layer_norm there")
 
 
-@layer_norm_fwd.register_fake
+def _define_python_operators():
+    """torch.ops.ln's operators as torch.library custom operators over
+    `forward` and `backward` (csrc/ln_torch_ops.cpp defines the same in
+    C++, the double backward's message included); returns them."""
+
+    @torch.library.custom_op(
+        "ln::layer_norm_fwd", mutates_args=(), device_types="cuda",
+        schema="(Tensor x, SymInt[] normalized_shape, Tensor? weight, "
+               "Tensor? bias, float eps) -> (Tensor, Tensor, Tensor)")
+    def layer_norm_fwd(x, normalized_shape, weight, bias, eps):
+        """y of x's shape and dtype, then the float32 mean and rstd of each
+        of the M rows (M = the product of x's leading dimensions)."""
+        N = check_arguments(x, normalized_shape, weight, bias)
+        M = count_rows(x, normalized_shape)
+        y = torch.empty(x.shape, dtype=x.dtype, device=x.device)
+        # Two allocations where ln.layer_norm makes one: a custom
+        # operator's outputs may not alias each other.
+        mean = torch.empty(M, dtype=torch.float32, device=x.device)
+        rstd = torch.empty(M, dtype=torch.float32, device=x.device)
+        forward(x, M, N, weight, bias, eps, y, mean.data_ptr(),
+                rstd.data_ptr())
+        return y, mean, rstd
+
+    @torch.library.custom_op(
+        "ln::layer_norm_bwd", mutates_args=(), device_types="cuda",
+        schema="(Tensor dy, Tensor x, SymInt[] normalized_shape, "
+               "Tensor mean, Tensor rstd, Tensor? weight, Tensor? bias, "
+               "bool[3] output_mask) -> (Tensor, Tensor, Tensor)")
+    def layer_norm_bwd(dy, x, normalized_shape, mean, rstd, weight, bias,
+                       output_mask):
+        """dx, dw and db of layer_norm_fwd; an empty tensor in place of each
+        one output_mask does not ask for (or of dw, db without weight,
+        bias)."""
+        N = math.prod(normalized_shape)
+        M = count_rows(x, normalized_shape)
+        rows, stride = as_rows(x, M, N) if M and N else (x, N)
+        grads = backward(dy, rows, stride, x.shape, M, N, weight, bias,
+                         mean.data_ptr(), rstd.data_ptr(), output_mask)
+        return tuple(dy.new_empty(0) if grad is None else grad
+                     for grad in grads)
+
+    def setup_context(ctx, inputs, output):
+        x, normalized_shape, weight, bias, _ = inputs
+        _, mean, rstd = output
+        ctx.save_for_backward(x, weight, bias, mean, rstd)
+        ctx.normalized_shape = normalized_shape
+
+    def backward_formula(ctx, dy, _dmean, _drstd):
+        x, weight, bias, mean, rstd = ctx.saved_tensors
+        need_dx, _, need_dw, need_db, _ = ctx.needs_input_grad
+        dx, dw, db = layer_norm_bwd(dy, x, ctx.normalized_shape, mean, rstd,
+                                    weight, bias, [need_dx, need_dw, need_db])
+        return (dx if need_dx else None, None, dw if need_dw else None,
+                db if need_db else None, None)
+
+    def refuse_double_backward(ctx, *grads):
+        raise RuntimeError(DOUBLE_BACKWARD_REFUSED)
+
+    layer_norm_fwd.register_autograd(backward_formula,
+                                     setup_context=setup_context)
+    layer_norm_bwd.register_autograd(refuse_double_backward)
+    # torch's autocast runs layer_norm in float32 (it is on the CUDA fp32
+    # list): floating-point inputs are cast to float32, and so is the
+    # output.
+    layer_norm_fwd.register_autocast("cuda", torch.float32)
+    return layer_norm_fwd, layer_norm_bwd
+
+
+# True where the C++ operator library defines torch.ops.ln's operators.
+native = _native.load()
+if native:
+    layer_norm_fwd = torch.ops.ln.layer_norm_fwd
+    layer_norm_bwd = torch.ops.ln.layer_norm_bwd
+else:
+    layer_norm_fwd, layer_norm_bwd = _define_python_operators()
+
+
+@torch.library.register_fake("ln::layer_norm_fwd")
 def _(x, normalized_shape, weight, bias, eps):
     check_arguments(x, normalized_shape, weight, bias)
     M = count_rows(x, normalized_shape)
@@ -316,24 +387,7 @@ def _(x, normalized_shape, weight, bias, eps):
             x.new_empty(M, dtype=torch.float32))
 
 
-@torch.library.custom_op(
-    "ln::layer_norm_bwd", mutates_args=(), device_types="cuda",
-    schema="(Tensor dy, Tensor x, SymInt[] normalized_shape, Tensor mean, "
-           "Tensor rstd, Tensor? weight, Tensor? bias, bool[3] output_mask) "
-           "-> (Tensor, Tensor, Tensor)")
-def layer_norm_bwd(dy, x, normalized_shape, mean, rstd, weight, bias,
-                   output_mask):
-    """dx, dw and db of layer_norm_fwd; an empty tensor in place of each one
-    output_mask does not ask for (or of dw, db without weight, bias)."""
-    N = math.prod(normalized_shape)
-    M = count_rows(x, normalized_shape)
-    rows, stride = as_rows(x, M, N) if M and N else (x, N)
-    grads = backward(dy, rows, stride, x.shape, M, N, weight, bias,
-                     mean.data_ptr(), rstd.data_ptr(), output_mask)
-    return tuple(dy.new_empty(0) if grad is None else grad for grad in grads)
-
-
-@layer_norm_bwd.register_fake
+@torch.library.register_fake("ln::layer_norm_bwd")
 def _(dy, x, normalized_shape, mean, rstd, weight, bias, output_mask):
     need_dx, need_dw, need_db = output_mask
     return (torch.empty(x.shape, dtype=x.dtype, device=x.device)
@@ -344,36 +398,14 @@ def _(dy, x, normalized_shape, mean, rstd, weight, bias, output_mask):
             if need_db and bias is not None else dy.new_empty(0))
 
 
-def _setup_context(ctx, inputs, output):
-    x, normalized_shape, weight, bias, _ = inputs
-    _, mean, rstd = output
-    ctx.save_for_backward(x, weight, bias, mean, rstd)
-    ctx.normalized_shape = normalized_shape
+# How the C++ operators report a failing ln_status (csrc's check()).
+_RUNTIME_FAILURE = re.compile(r"ln runtime error (\d+): (.*)", re.DOTALL)
 
 
-def _backward(ctx, dy, _dmean, _drstd):
-    x, weight, bias, mean, rstd = ctx.saved_tensors
-    need_dx, _, need_dw, need_db, _ = ctx.needs_input_grad
-    dx, dw, db = layer_norm_bwd(dy, x, ctx.normalized_shape, mean, rstd,
-                                weight, bias, [need_dx, need_dw, need_db])
-    return (dx if need_dx else None, None, dw if need_dw else None,
-            db if need_db else None, None)
-
-
-DOUBLE_BACKWARD_REFUSED = (
-    "ln.layer_norm is differentiable once: its backward pass "
-    "(ln::layer_norm_bwd) has no derivative, so double backward (e.g. "
-    "torch.autograd.grad(..., create_graph=True) followed by another "
-    "backward through it) is not supported; use "
-    "torch.nn.functional.layer_norm there")
-
-
-def _refuse_double_backward(ctx, *grads):
-    raise RuntimeError(DOUBLE_BACKWARD_REFUSED)
-
-
-layer_norm_fwd.register_autograd(_backward, setup_context=_setup_context)
-layer_norm_bwd.register_autograd(_refuse_double_backward)
-# torch's autocast runs layer_norm in float32 (it is on the CUDA fp32
-# list): floating-point inputs are cast to float32, and so is the output.
-layer_norm_fwd.register_autocast("cuda", torch.float32)
+def runtime_error(error: Exception) -> Optional[_runtime.LnError]:
+    """The ln.LnError a C++ operator's RuntimeError or ValueError stands
+    for, as the Python operators raise it; None for any other error."""
+    match = _RUNTIME_FAILURE.match(str(error))
+    if match is None:
+        return None
+    return _runtime.status_error(int(match.group(1)), match.group(2))

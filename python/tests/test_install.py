@@ -42,8 +42,11 @@ def test_pip_installed_package_finds_its_runtime(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent("""
             import ln
+            from ln import _native
             print(ln.__file__)
             print(ln.library_path())
+            print(_native.SOURCE)
+            print(_native.header_directory())
             try:
                 ln.init()
                 print("initialized")
@@ -52,9 +55,14 @@ def test_pip_installed_package_finds_its_runtime(tmp_path):
         """)], capture_output=True, text=True, cwd=elsewhere,
         env=environment, timeout=60)
     assert result.returncode == 0, result.stderr
-    package, library, status = result.stdout.split("\n")[:3]
+    package, library, source, headers, status = \
+        result.stdout.split("\n")[:5]
     assert Path(package).parent == target / "ln"
     assert Path(library) == target / "ln" / "lib" / "libln_runtime.so"
+    # What the C++ operator library is built from on first use.
+    assert Path(source) == target / "ln" / "csrc" / "ln_torch_ops.cpp"
+    assert Path(source).is_file()
+    assert Path(headers) == target / "ln" / "include"
     assert status in ("initialized", "no GPU")
 
 

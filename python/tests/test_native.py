@@ -1,0 +1,160 @@
+"""Which operators torch.ops.ln are: the C++ library (ln/csrc), built on
+first use, or the Python ones, chosen by LN_TORCH_OPS or by a failed build
+(with one warning); both compute the same."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ln import _native
+
+PACKAGE_PARENT = Path(_native.__file__).resolve().parents[1]
+
+
+def run_python(code: str, tmp_path: Path, **environment: str):
+    """Runs `code` in a fresh interpreter that imports this `ln`."""
+    env = {key: value for key, value in os.environ.items()
+           if key != _native.OPERATORS_ENV}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(PACKAGE_PARENT), env.get("PYTHONPATH", "")])
+    env.update(environment)
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
+                          capture_output=True, text=True, cwd=tmp_path,
+                          env=env, timeout=600)
+
+
+def test_the_source_and_header_are_found():
+    assert _native.SOURCE.is_file()
+    assert (_native.header_directory() / "ln" / "Runtime" / "ln.h").is_file()
+
+
+def test_python_operators_are_chosen_without_a_build(monkeypatch):
+    monkeypatch.setenv(_native.OPERATORS_ENV, "python")
+    assert _native.load() is False
+
+
+def test_an_unknown_choice_is_refused(monkeypatch):
+    monkeypatch.setenv(_native.OPERATORS_ENV, "fortran")
+    with pytest.raises(ValueError, match="LN_TORCH_OPS='fortran'"):
+        _native.load()
+
+
+def torch_or_skip():
+    return pytest.importorskip("torch", reason="these tests need PyTorch")
+
+
+def test_a_failed_build_falls_back_with_one_warning(tmp_path):
+    """No compiler: ln.ops defines the Python operators, after one
+    warning naming the failure, and they work."""
+    torch_or_skip()
+    result = run_python("""
+        import torch, ln.ops
+        print("native", ln.ops.native)
+        if torch.cuda.is_available():
+            x = torch.randn(8, 64, device="cuda")
+            torch.testing.assert_close(
+                ln.layer_norm(x, (64,)),
+                torch.nn.functional.layer_norm(x, (64,)))
+            print("computed")
+    """, tmp_path, CXX=str(tmp_path / "no-compiler"),
+        **{_native.BUILD_DIRECTORY_ENV: str(tmp_path / "build"),
+           "PYTHONWARNINGS": "default"})
+    assert result.returncode == 0, result.stderr
+    assert "native False" in result.stdout
+    warnings = [line for line in result.stderr.splitlines()
+                if "ln: the C++ operator library could not be built" in line]
+    assert len(warnings) == 1, result.stderr
+
+
+def test_python_operators_on_request(tmp_path):
+    torch_or_skip()
+    result = run_python("import ln.ops; print('native', ln.ops.native)",
+                        tmp_path, **{_native.OPERATORS_ENV: "python"})
+    assert result.returncode == 0, result.stderr
+    assert "native False" in result.stdout
+    assert "could not be built" not in result.stderr
+
+
+def can_build() -> bool:
+    """A compiler, ninja and the CUDA runtime's headers, which the build
+    needs."""
+    compiler = os.environ.get("CXX", "c++")
+    ninja = shutil.which("ninja") or (Path(sys.executable).parent / "ninja")
+    try:
+        _native.cuda_include_directories()
+    except FileNotFoundError:
+        return False
+    return bool(shutil.which(compiler)) and Path(ninja).is_file()
+
+
+def test_the_cpp_operators_are_in_use():
+    """Where the library can be built, torch.ops.ln is it (unless
+    LN_TORCH_OPS=python asks for the Python operators)."""
+    torch = torch_or_skip()
+    if os.environ.get(_native.OPERATORS_ENV) == "python":
+        pytest.skip("LN_TORCH_OPS=python")
+    if not torch.cuda.is_available() or not can_build():
+        pytest.skip("needs a CUDA GPU, a C++ compiler, ninja and CUDA headers")
+    import ln.ops
+
+    assert ln.ops.native, "the C++ operator library was not loaded"
+    assert torch._C._dispatch_has_kernel_for_dispatch_key(
+        "ln::layer_norm_fwd", "AutogradCUDA")
+
+
+def test_both_operators_compute_the_same(tmp_path):
+    """The C++ and the Python operators launch the same kernels on the same
+    rows: bitwise equal y and gradients, with and without weight, bias,
+    on a strided x and with parameters of another dtype."""
+    torch = torch_or_skip()
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
+    import ln.ops
+
+    if not ln.ops.native:
+        pytest.skip("the C++ operator library is not loaded")
+    code = """
+        import sys, torch, ln
+        torch.manual_seed(0)
+        results = []
+        base = torch.randn(300, 1100, dtype=torch.bfloat16, device="cuda")
+        for x, parameters in (
+                (base[:, 3:1003], torch.float32),
+                (base[:64, :1024].contiguous(), None),
+                (base[:, :512].t(), torch.bfloat16)):
+            x = x.detach().requires_grad_()
+            N = x.shape[-1]
+            weight = bias = None
+            inputs = [x]
+            if parameters is not None:
+                weight = torch.rand(N, dtype=parameters, device="cuda",
+                                    requires_grad=True)
+                bias = torch.rand(N, dtype=parameters, device="cuda",
+                                  requires_grad=True)
+                inputs += [weight, bias]
+            y = ln.layer_norm(x, (N,), weight, bias, 1e-5)
+            dy = torch.randn_like(y)
+            results += [y, *torch.autograd.grad(y, inputs, dy)]
+        torch.save([t.cpu() for t in results], sys.argv[1])
+    """
+    outputs = {}
+    for choice in ("cpp", "python"):
+        path = tmp_path / f"{choice}.pt"
+        result = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code), str(path)],
+            capture_output=True, text=True, timeout=600,
+            env={**os.environ, _native.OPERATORS_ENV: choice,
+                 "PYTHONPATH": os.pathsep.join(
+                     [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")])})
+        assert result.returncode == 0, result.stderr
+        outputs[choice] = torch.load(path)
+    for native, python in zip(outputs["cpp"], outputs["python"]):
+        assert native.dtype == python.dtype and native.shape == python.shape
+        assert torch.equal(native, python)
