@@ -6,10 +6,13 @@ with the package: it is compiled (about half a minute, once) the first time
 ln.ops is imported on a machine with torch, a C++ compiler, ninja and the
 CUDA runtime's headers, into torch's extension cache, and reused after.
 Where that fails, ln.ops defines the same operators in Python, with one
-warning. Environment:
+warning. The C++ operators are opt-in until they pass the whole GPU test
+suite (docs/python.md). Environment:
 
-    LN_TORCH_OPS=python   the Python operators, no build
-    LN_TORCH_OPS=cpp      the C++ operators, or the build's error
+    LN_TORCH_OPS=python   the Python operators, no build (the default)
+    LN_TORCH_OPS=cpp      the C++ operators, or the Python ones and a
+                          warning where the build fails
+    LN_TORCH_OPS=cpp-only the C++ operators, or the build's error
     LN_TORCH_EXTENSION_DIR  the build folder (default: torch's extension
                           cache, $TORCH_EXTENSIONS_DIR or
                           ~/.cache/torch_extensions/<python and CUDA tag>)
@@ -118,19 +121,20 @@ def _summary(error: BaseException, limit: int = 1500) -> str:
 
 def load() -> bool:
     """Builds (if needed) and loads the C++ operator library, which defines
-    torch.ops.ln.layer_norm_fwd and layer_norm_bwd. Returns False where
-    LN_TORCH_OPS=python, or where the build or the load failed (one
-    RuntimeWarning says why): the caller then defines them in Python."""
-    choice = os.environ.get(OPERATORS_ENV, "").strip().lower()
+    torch.ops.ln.layer_norm_fwd and layer_norm_bwd, where LN_TORCH_OPS asks
+    for it. Returns False otherwise, or where the build or the load failed
+    (one RuntimeWarning says why): the caller then defines them in
+    Python."""
+    choice = os.environ.get(OPERATORS_ENV, "python").strip().lower()
     if choice == "python":
         return False
-    if choice not in ("", "cpp"):
+    if choice not in ("cpp", "cpp-only"):
         raise ValueError(f"{OPERATORS_ENV}={choice!r}: expected 'python', "
-                         f"'cpp' or unset")
+                         f"'cpp' or 'cpp-only'")
     try:
         _build_and_load()
     except Exception as error:  # no compiler, no ninja, no headers, ...
-        if choice == "cpp":
+        if choice == "cpp-only":
             raise
         warnings.warn(
             f"ln: the C++ operator library could not be built or loaded, so "
