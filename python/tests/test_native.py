@@ -161,3 +161,29 @@ def test_both_operators_compute_the_same(tmp_path):
     for native, python in zip(outputs["cpp-only"], outputs["python"]):
         assert native.dtype == python.dtype and native.shape == python.shape
         assert torch.equal(native, python)
+
+
+def test_a_torch_error_through_the_cpp_operators_is_raised(tmp_path):
+    """A fresh process's first C++ exception through ln_torch_ops.cpp is
+    libtorch's (no CPU kernel for layer_norm_bwd): raised, not an abort in
+    the private unwinder of the static libstdc++ that libln_runtime.so
+    exported before it kept it to itself. No GPU needed."""
+    torch = torch_or_skip()
+    import ln.ops
+
+    if not ln.ops.native:
+        pytest.skip("the C++ operator library is not loaded")
+    result = run_python("""
+        import torch, ln.ops
+        assert ln.ops.native
+        x = torch.randn(2, 8)
+        try:
+            torch.ops.ln.layer_norm_bwd(x, x, [8], torch.zeros(2),
+                                        torch.zeros(2), None, None,
+                                        [True, False, False])
+        except Exception as error:
+            print("raised", type(error).__name__, flush=True)
+    """, tmp_path, **{_native.OPERATORS_ENV: "cpp-only"})
+    assert result.returncode == 0, (f"exit status {result.returncode}\n"
+                                     + result.stderr[-2000:])
+    assert "raised NotImplementedError" in result.stdout, result.stdout

@@ -379,7 +379,10 @@ def test_double_backward_is_refused(path):
             torch.autograd.grad(y, x, torch.randn_like(y), create_graph=True)
         return
     if ln.ops.native:
-        # In a child process: a failure there must not end this one.
+        if path == "eager":
+            pytest.skip("the C++ operators have one path: see 'dispatcher'")
+        # In a child process: a failure there must not end this one, and
+        # the refusal is its first C++ exception (as it was when it aborted).
         code = textwrap.dedent("""
             import torch, ln
             x = torch.randn(8, 64, device="cuda", requires_grad=True)
@@ -389,11 +392,13 @@ def test_double_backward_is_refused(path):
             try:
                 dx.sum().backward()
             except RuntimeError as error:
-                print(error)
+                print(error, flush=True)  # a later abort loses no output
         """)
         result = subprocess.run([sys.executable, "-c", code],
                                 capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.returncode == 0, (f"exit status {result.returncode} "
+                                         f"(-6: SIGABRT)\n"
+                                         + result.stderr[-2000:])
         assert match in result.stdout
         return
     (dx,) = torch.autograd.grad(y, x, torch.randn_like(y), create_graph=True)

@@ -263,8 +263,20 @@ Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
   bool needDx = outputMask[0];
   bool needDw = outputMask[1] && givenWeight;
   bool needDb = outputMask[2] && givenBias;
-  int64_t N = product(shape);
+  int64_t N = checkArguments(x, shape, weight, bias);
   int64_t M = countRows(x, shape);
+  // The kernels read dy as x's rows and M float32 statistics.
+  TORCH_CHECK_VALUE(dy.sizes() == x.sizes() && dy.device() == x.device() &&
+                        dy.scalar_type() == x.scalar_type(),
+                    "dy must match x (", x.sizes(), ", ", x.scalar_type(),
+                    ", ", x.device(), "), got ", dy.sizes(), ", ",
+                    dy.scalar_type(), ", ", dy.device());
+  for (const Tensor *stats : {&mean, &rstd})
+    TORCH_CHECK_VALUE(stats->scalar_type() == at::kFloat &&
+                          stats->numel() == M && stats->is_contiguous() &&
+                          stats->device() == x.device(),
+                      "mean and rstd must be ", M,
+                      " contiguous float32 values on ", x.device());
   c10::cuda::CUDAGuard deviceGuard(x.device());
   // Each output its own allocation: an operator's outputs may not alias.
   auto none = [&dy] { return at::empty({0}, dy.options()); };
@@ -370,10 +382,14 @@ struct LayerNormForward : public torch::autograd::Function<LayerNormForward> {
         {x, weight.value_or(Tensor()), bias.value_or(Tensor()), mean, rstd});
     ctx->saved_data["normalized_shape"] = shape;
     ctx->mark_non_differentiable({mean, rstd});
+    // No zeros for mean's and rstd's (never defined) gradients.
+    ctx->set_materialize_grads(false);
     return {y, mean, rstd};
   }
 
   static variable_list backward(AutogradContext *ctx, variable_list grads) {
+    if (!grads[0].defined()) // y unused: no gradient for any input
+      return {Tensor(), Tensor(), Tensor(), Tensor(), Tensor()};
     variable_list saved = ctx->get_saved_variables();
     const Tensor &x = saved[0], &weight = saved[1], &bias = saved[2];
     // needs_input_grad counts the tensor inputs given: x, then weight and
@@ -433,8 +449,11 @@ Outputs backwardAutograd(const Tensor &dy, const Tensor &x,
 /// list): floating-point CUDA inputs are cast to float32, and so is the
 /// output (ln/ops.py's register_autocast("cuda", torch.float32)).
 Tensor toFloat32(const Tensor &tensor) {
-  return tensor.is_cuda() && tensor.is_floating_point() ? tensor.to(at::kFloat)
-                                                        : tensor;
+  // torch's autocast eligibility: float64 is left alone (and refused).
+  return tensor.is_cuda() && tensor.is_floating_point() &&
+                 tensor.scalar_type() != at::kDouble
+             ? tensor.to(at::kFloat)
+             : tensor;
 }
 
 OptionalTensor toFloat32(const OptionalTensor &tensor) {
