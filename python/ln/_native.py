@@ -6,12 +6,11 @@ with the package: it is compiled (about half a minute, once) the first time
 ln.ops is imported on a machine with torch, a C++ compiler, ninja and the
 CUDA runtime's headers, into torch's extension cache, and reused after.
 Where that fails, ln.ops defines the same operators in Python, with one
-warning. The C++ operators are opt-in until they pass the whole GPU test
-suite (docs/python.md). Environment:
+warning (docs/python.md). Environment:
 
-    LN_TORCH_OPS=python   the Python operators, no build (the default)
     LN_TORCH_OPS=cpp      the C++ operators, or the Python ones and a
-                          warning where the build fails
+                          warning where the build fails (the default)
+    LN_TORCH_OPS=python   the Python operators, no build
     LN_TORCH_OPS=cpp-only the C++ operators, or the build's error
     LN_TORCH_EXTENSION_DIR  the build folder (default: torch's extension
                           cache, $TORCH_EXTENSIONS_DIR or
@@ -27,11 +26,13 @@ import shutil
 import sys
 import warnings
 from pathlib import Path
+from typing import Optional
 
 from . import _runtime
 
 __all__ = ["OPERATORS_ENV", "BUILD_DIRECTORY_ENV", "SOURCE",
-           "header_directory", "cuda_include_directories", "load"]
+           "header_directory", "cuda_include_directories",
+           "loaded_cxx_runtime", "load"]
 
 OPERATORS_ENV = "LN_TORCH_OPS"
 BUILD_DIRECTORY_ENV = "LN_TORCH_EXTENSION_DIR"
@@ -85,7 +86,25 @@ def _find_ninja() -> None:
                 [str(beside), os.environ.get("PATH", "")])
 
 
+def loaded_cxx_runtime(maps: Optional[str] = None) -> Optional[Path]:
+    """The shared libstdc++ this process runs on (torch's: importing torch
+    loads it), read from /proc/self/maps (or `maps`, that file's text);
+    None where there is none or the file cannot be read."""
+    if maps is None:
+        try:
+            maps = Path("/proc/self/maps").read_text()
+        except OSError:
+            return None
+    for line in maps.splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and fields[5].rsplit("/", 1)[-1].startswith(
+                "libstdc++.so"):
+            return Path(fields[5].strip())
+    return None
+
+
 def _build_and_load() -> None:
+    import torch  # noqa: F401  (loads the C++ runtime it runs on)
     from torch.utils import cpp_extension
 
     # The runtime ctypes uses, loaded first: the operator library links the
@@ -99,13 +118,21 @@ def _build_and_load() -> None:
     if build_directory:
         Path(build_directory).mkdir(parents=True, exist_ok=True)
     _find_ninja()
+    # The library shares torch's C++ runtime: exceptions, streams and
+    # locales cross between them. Named ahead of the compiler's own
+    # -lstdc++, the shared libstdc++ torch runs on resolves every C++
+    # runtime symbol, so a compiler that links libstdc++.a by default (a
+    # toolchain that ships no libstdc++.so) adds no private copy. Such a
+    # copy crashed formatting the first message that held a number.
+    cxx_runtime = loaded_cxx_runtime()
     cpp_extension.load(
         name=f"ln_torch_ops_{tag}",
         sources=[str(SOURCE)],
         extra_cflags=["-O2"],
         extra_include_paths=[str(header_directory()),
                              *cuda_include_directories()],
-        extra_ldflags=[f"-L{runtime.parent}", f"-l:{runtime.name}",
+        extra_ldflags=[*([str(cxx_runtime)] if cxx_runtime else []),
+                       f"-L{runtime.parent}", f"-l:{runtime.name}",
                        f"-Wl,-rpath,{runtime.parent}", "-lc10_cuda"],
         build_directory=build_directory or None,
         verbose=False,
@@ -125,7 +152,7 @@ def load() -> bool:
     for it. Returns False otherwise, or where the build or the load failed
     (one RuntimeWarning says why): the caller then defines them in
     Python."""
-    choice = os.environ.get(OPERATORS_ENV, "python").strip().lower()
+    choice = os.environ.get(OPERATORS_ENV, "cpp").strip().lower()
     if choice == "python":
         return False
     if choice not in ("cpp", "cpp-only"):

@@ -96,11 +96,11 @@ def can_build() -> bool:
 
 
 def test_the_cpp_operators_are_in_use():
-    """Where LN_TORCH_OPS asks for the library and it can be built,
+    """Unless LN_TORCH_OPS=python, where the library can be built,
     torch.ops.ln is it."""
     torch = torch_or_skip()
-    if os.environ.get(_native.OPERATORS_ENV) not in ("cpp", "cpp-only"):
-        pytest.skip("the C++ operators are not asked for (LN_TORCH_OPS)")
+    if os.environ.get(_native.OPERATORS_ENV, "cpp") == "python":
+        pytest.skip("the Python operators are asked for (LN_TORCH_OPS)")
     if not torch.cuda.is_available() or not can_build():
         pytest.skip("needs a CUDA GPU, a C++ compiler, ninja and CUDA headers")
     import ln.ops
@@ -187,3 +187,50 @@ def test_a_torch_error_through_the_cpp_operators_is_raised(tmp_path):
     assert result.returncode == 0, (f"exit status {result.returncode}\n"
                                      + result.stderr[-2000:])
     assert "raised NotImplementedError" in result.stdout, result.stdout
+
+
+def test_a_cpp_message_with_numbers_is_raised(tmp_path):
+    """The C++ operators format shapes into their messages with torch's C++
+    runtime. Built by a compiler whose default is a static libstdc++, the
+    library once carried a private copy whose streams crashed (SIGSEGV) on
+    the first number printed; the build now links the libstdc++ torch runs
+    on (_native.loaded_cxx_runtime)."""
+    torch = torch_or_skip()
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
+    import ln.ops
+
+    if not ln.ops.native:
+        pytest.skip("the C++ operator library is not loaded")
+    result = run_python("""
+        import torch
+        x = torch.randn(4, 8, device="cuda")
+        w = torch.ones(8, device="cuda")
+        for shape in ([2, 8], [7]):
+            try:
+                torch.ops.ln.layer_norm_fwd(x, shape, w, w, 1e-5)
+            except ValueError as error:
+                print(error, flush=True)
+    """, tmp_path, **{_native.OPERATORS_ENV: "cpp-only"})
+    assert result.returncode == 0, (f"exit status {result.returncode}\n"
+                                     + result.stderr[-2000:])
+    for shape in ("[2, 8]", "[7]"):
+        assert (f"normalized_shape {shape} must equal the last dimensions "
+                f"of x, of shape [4, 8]") in result.stdout, result.stdout
+
+
+def test_the_cxx_runtime_is_read_from_the_process_maps():
+    maps = (
+        "7f0000000000-7f0000001000 r-xp 00000000 08:01 11 /usr/bin/python3\n"
+        "7f0000001000-7f0000002000 r-xp 00000000 08:01 13 "
+        "/opt/my lib/libstdc++fs.so\n"
+        "7f0000002000-7f0000003000 r--p 00000000 08:01 12 "
+        "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.33\n"
+        "7f0000004000-7f0000005000 rw-p 00000000 00:00 0 \n")
+    assert _native.loaded_cxx_runtime(maps) == Path(
+        "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.33")
+    assert _native.loaded_cxx_runtime(
+        "7f0000004000-7f0000005000 rw-p 00000000 00:00 0 [heap]\n") is None
+    # This process: its libstdc++, where it has one, is a file.
+    found = _native.loaded_cxx_runtime()
+    assert found is None or found.is_file()
