@@ -9,8 +9,10 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 using namespace ln::runtime;
 
@@ -72,14 +74,20 @@ const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
   return fitting ? fitting : allowLoop ? largest : nullptr;
 }
 
-const EmbeddedKernel *ln::runtime::selectForwardKernel(
-    const EmbeddedKernel *table, size_t count, ln_dtype dtype, int64_t N,
-    bool aligned) {
-  const EmbeddedKernel *oneRow = selectKernel(
-      table, count, kForwardKernel, dtype, N, aligned, /*allowLoop=*/true);
-  const EmbeddedKernel *persistent =
+const EmbeddedKernel *
+ln::runtime::selectForwardKernel(const EmbeddedKernel *table, size_t count,
+                                 ln_dtype dtype, int64_t N, bool aligned) {
+  return preferForwardKernel(
+      selectKernel(table, count, kForwardKernel, dtype, N, aligned,
+                   /*allowLoop=*/true),
       selectKernel(table, count, kPersistentForwardKernel, dtype, N, aligned,
-                   /*allowLoop=*/false);
+                   /*allowLoop=*/false),
+      N);
+}
+
+const EmbeddedKernel *
+ln::runtime::preferForwardKernel(const EmbeddedKernel *oneRow,
+                                 const EmbeddedKernel *persistent, int64_t N) {
   // Where the one-row kernel would walk the row in chunks (two or three
   // passes over X), a persistent block holding it reads X once.
   if (persistent && oneRow &&
@@ -90,9 +98,10 @@ const EmbeddedKernel *ln::runtime::selectForwardKernel(
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-const EmbeddedKernel *ln::runtime::selectReductionKernel(
-    const EmbeddedKernel *table, size_t count, ln_dtype dtype, int64_t N,
-    bool aligned, int64_t minPrograms) {
+const EmbeddedKernel *
+ln::runtime::selectReductionKernel(const EmbeddedKernel *table, size_t count,
+                                   ln_dtype dtype, int64_t N, bool aligned,
+                                   int64_t minPrograms) {
   const EmbeddedKernel *widest = nullptr, *narrowest = nullptr;
   for (size_t i = 0; i < count; ++i) {
     const EmbeddedKernel &kernel = table[i];
@@ -157,13 +166,55 @@ BackwardPlan ln::runtime::planSplitBackward(int64_t M, int64_t N,
   BackwardPlan plan;
   plan.path = BackwardPath::Split;
   int64_t tiles = ceilDiv(M, tileRows);
-  int64_t slabs = std::clamp(
-      ceilDiv(kSplitBackwardPrograms, ceilDiv(N, tileColumns)), int64_t(1),
-      tiles);
+  int64_t slabs =
+      std::clamp(ceilDiv(kSplitBackwardPrograms, ceilDiv(N, tileColumns)),
+                 int64_t(1), tiles);
   plan.rowsPerSlab = ceilDiv(tiles, slabs) * tileRows;
   plan.partialRows = ceilDiv(M, plan.rowsPerSlab);
   layOutPartials(plan, N);
   return plan;
+}
+
+namespace {
+
+/// The embedded specializations of one entry, dtype and flavour: a table
+/// of their own, in which a selection scans a handful of kernels.
+struct KernelGroup {
+  const EmbeddedKernel *table = nullptr;
+  size_t count = 0;
+};
+
+/// The embedded table split into one group per entry, dtype and flavour,
+/// built once. Every launch selects several kernels (a backward call and
+/// its workspace size about fifteen times), and each scan of the whole
+/// table (hundreds of entries, a string comparison each) cost more of a
+/// small call's host time than the launches.
+KernelGroup findKernelGroup(const char *entry, ln_dtype dtype, bool aligned) {
+  using Key = std::tuple<std::string_view, ln_dtype, bool>;
+  // Never destroyed: launches may run during static destruction.
+  static const auto *groups = [] {
+    auto *byKey = new std::map<Key, std::vector<EmbeddedKernel>>();
+    size_t count = 0;
+    const EmbeddedKernel *table = embeddedKernels(count);
+    for (size_t i = 0; i < count; ++i)
+      (*byKey)[{table[i].entry, table[i].dtype, table[i].aligned}].push_back(
+          table[i]);
+    return byKey;
+  }();
+  auto found = groups->find(Key{entry, dtype, aligned});
+  if (found == groups->end())
+    return {};
+  return {found->second.data(), found->second.size()};
+}
+
+} // namespace
+
+const EmbeddedKernel *ln::runtime::findKernel(const char *entry, ln_dtype dtype,
+                                              int64_t columns, bool aligned,
+                                              bool allowLoop) {
+  KernelGroup group = findKernelGroup(entry, dtype, aligned);
+  return selectKernel(group.table, group.count, entry, dtype, columns, aligned,
+                      allowLoop);
 }
 
 namespace {
@@ -181,14 +232,6 @@ void requireShape(int64_t M, int64_t N) {
              " N=" + std::to_string(N));
   if (M > INT32_MAX || N > INT32_MAX)
     fail(LN_ERROR_INVALID_ARGUMENT, "M and N must fit in 32 bits");
-}
-
-const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
-                                 int64_t columns, bool aligned,
-                                 bool allowLoop) {
-  size_t count = 0;
-  const EmbeddedKernel *table = embeddedKernels(count);
-  return selectKernel(table, count, entry, dtype, columns, aligned, allowLoop);
 }
 
 const EmbeddedKernel &requireKernel(const char *entry, ln_dtype dtype,
@@ -263,18 +306,18 @@ void requireStride(const char *name, int64_t stride, int64_t N) {
 
 /// Checked before launch: a misaligned element access kills the kernel with
 /// an error that leaves the whole CUDA context unusable.
-void requirePointer(const char *name, const void *pointer,
-                    size_t elementBytes, const char *elementName) {
+void requirePointer(const char *name, const void *pointer, size_t elementBytes,
+                    const char *elementName) {
   if (!pointer)
     fail(LN_ERROR_INVALID_ARGUMENT, std::string(name) + " is null");
   uintptr_t address = reinterpret_cast<uintptr_t>(pointer);
   if (address % elementBytes != 0) {
     char hex[32];
     std::snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)address);
-    fail(LN_ERROR_INVALID_ARGUMENT,
-         std::string(name) + " (" + hex + ") is not aligned to its " +
-             std::to_string(elementBytes) + "-byte " + elementName +
-             " elements");
+    fail(LN_ERROR_INVALID_ARGUMENT, std::string(name) + " (" + hex +
+                                        ") is not aligned to its " +
+                                        std::to_string(elementBytes) +
+                                        "-byte " + elementName + " elements");
   }
 }
 
@@ -314,7 +357,8 @@ public:
     Workspace &workspace = workspaces[{context.getHandle(), stream}];
     if (workspace.bytes < bytes) {
       if (workspace.pointer) {
-        context.check(driver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+        context.check(driver.cuStreamSynchronize(stream),
+                      "cuStreamSynchronize");
         context.check(driver.cuMemFree(workspace.pointer), "cuMemFree");
         workspace = {};
       }
@@ -379,10 +423,11 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
 
   bool aligned =
       isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});
-  size_t count = 0;
-  const EmbeddedKernel *table = embeddedKernels(count);
-  const EmbeddedKernel *selected =
-      selectForwardKernel(table, count, dtype, N, aligned);
+  const EmbeddedKernel *selected = preferForwardKernel(
+      findKernel(kForwardKernel, dtype, N, aligned, /*allowLoop=*/true),
+      findKernel(kPersistentForwardKernel, dtype, N, aligned,
+                 /*allowLoop=*/false),
+      N);
   const EmbeddedKernel &kernel =
       selected ? *selected
                : requireKernel(kForwardKernel, dtype, N, aligned,
@@ -393,7 +438,8 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
     // One program per CTA the GPU holds at once, each over every
     // programs-th row; never more programs than rows.
     int32_t m = int32_t(M);
-    int64_t programs = std::min<int64_t>(M, context.getResidentPrograms(kernel));
+    int64_t programs =
+        std::min<int64_t>(M, context.getResidentPrograms(kernel));
     void *arguments[] = {&x,          &y,          &weight, &bias, &mean, &rstd,
                          &xRowStride, &yRowStride, &m,      &n,    &eps};
     context.launch(context.getFunction(kernel), {unsigned(programs), 1, 1},
@@ -406,14 +452,11 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
                  blockOf(kernel), arguments, stream);
 }
 
-void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
-                                    int64_t N, const void *dy,
-                                    int64_t dyRowStride, const void *x,
-                                    int64_t xRowStride, const void *weight,
-                                    const float *mean, const float *rstd,
-                                    void *dx, int64_t dxRowStride, void *dw,
-                                    void *db, void *workspace,
-                                    ln_backward_algorithm algorithm) {
+void ln::runtime::layerNormBackward(
+    ln_dtype dtype, CUstream stream, int64_t M, int64_t N, const void *dy,
+    int64_t dyRowStride, const void *x, int64_t xRowStride, const void *weight,
+    const float *mean, const float *rstd, void *dx, int64_t dxRowStride,
+    void *dw, void *db, void *workspace, ln_backward_algorithm algorithm) {
   // Validates dtype and shape first: they say more than any pointer check.
   bool aligned = isAlignedLaunch({dx, dy, x, weight},
                                  {N, dxRowStride, dyRowStride, xRowStride});
@@ -436,10 +479,11 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
   Context context = Context::get();
-  size_t tableSize = 0;
-  const EmbeddedKernel *table = embeddedKernels(tableSize);
+  bool alignedSums = isAlignedLaunch({dw, db}, {N});
+  KernelGroup reductions =
+      findKernelGroup(kBackwardDwDbKernel, dtype, alignedSums);
   const EmbeddedKernel *reduction = selectReductionKernel(
-      table, tableSize, dtype, N, isAlignedLaunch({dw, db}, {N}),
+      reductions.table, reductions.count, dtype, N, alignedSums,
       /*minPrograms=*/2 * context.getMultiprocessorCount());
   if (!reduction) // Throws: this build embeds no dw/db kernel.
     requireKernel(kBackwardDwDbKernel, dtype, N, /*aligned=*/false,
@@ -465,10 +509,9 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
     int64_t programs =
         std::min(plan.programs, context.getResidentPrograms(dxKernel));
     partialRows = int32_t(programs);
-    void *arguments[] = {&dx,          &dy,          &partialDw, &partialDb,
-                         &x,           &weight,      &mean,      &rstd,
-                         &dxRowStride, &dyRowStride, &xRowStride, &m,
-                         &n};
+    void *arguments[] = {
+        &dx,   &dy,          &partialDw,   &partialDb,  &x, &weight, &mean,
+        &rstd, &dxRowStride, &dyRowStride, &xRowStride, &m, &n};
     context.launch(context.getFunction(dxKernel), {unsigned(programs), 1, 1},
                    blockOf(dxKernel), arguments, stream);
   } else if (plan.path == BackwardPath::Fused) {
@@ -490,21 +533,19 @@ void ln::runtime::layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M,
   } else {
     const EmbeddedKernel &dxKernel = requireKernel(
         kSplitBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/true);
-    void *dxArguments[] = {&dx,          &dy,          &x,
-                           &weight,      &mean,        &rstd,
-                           &dxRowStride, &dyRowStride, &xRowStride,
-                           &n};
+    void *dxArguments[] = {&dx,         &dy,   &x,           &weight,
+                           &mean,       &rstd, &dxRowStride, &dyRowStride,
+                           &xRowStride, &n};
     context.launch(context.getFunction(dxKernel), {unsigned(M), 1, 1},
                    blockOf(dxKernel), dxArguments, stream);
-    const EmbeddedKernel &slabKernel = requireKernel(
-        kSplitBackwardDwDbKernel, dtype, N,
-        isAlignedLaunch({dy, x}, {N, dyRowStride, xRowStride}),
-        /*allowLoop=*/true);
+    const EmbeddedKernel &slabKernel =
+        requireKernel(kSplitBackwardDwDbKernel, dtype, N,
+                      isAlignedLaunch({dy, x}, {N, dyRowStride, xRowStride}),
+                      /*allowLoop=*/true);
     int32_t rowsPerSlab = int32_t(plan.rowsPerSlab);
-    void *slabArguments[] = {&dy,          &x,          &mean, &rstd,
-                             &partialDw,   &partialDb,  &dyRowStride,
-                             &xRowStride,  &m,          &n,
-                             &rowsPerSlab};
+    void *slabArguments[] = {&dy,        &x,         &mean,        &rstd,
+                             &partialDw, &partialDb, &dyRowStride, &xRowStride,
+                             &m,         &n,         &rowsPerSlab};
     unsigned columnBlocks = unsigned(ceilDiv(N, slabKernel.blockSize));
     context.launch(context.getFunction(slabKernel),
                    {columnBlocks, unsigned(plan.partialRows), 1},

@@ -25,21 +25,26 @@ import time
 from pathlib import Path
 
 
-def per_call(step, calls: int, samples: int) -> float:
-    """Median seconds per call of `step` over `samples` loops."""
+def per_call(steps: dict, calls: int, samples: int) -> dict:
+    """Median seconds per call of each of `steps` (name -> function) over
+    `samples` loops. The loops of the steps alternate, so that a drift of
+    the machine's speed (clocks, other processes) during the run weighs on
+    every step alike instead of on whichever ran last."""
     import torch
 
-    for _ in range(max(calls // 10, 10)):  # warm up: caches, lazy loads
-        step()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        for _ in range(calls):
+    for step in steps.values():  # warm up: caches, lazy loads
+        for _ in range(max(calls // 10, 10)):
             step()
-        torch.cuda.synchronize()
-        times.append((time.perf_counter() - start) / calls)
-    return statistics.median(times)
+    torch.cuda.synchronize()
+    times = {name: [] for name in steps}
+    for _ in range(samples):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                step()
+            torch.cuda.synchronize()
+            times[name].append((time.perf_counter() - start) / calls)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> int:
@@ -92,11 +97,12 @@ def main() -> int:
           f"{'torch.ops.ln us':>17}{'ratio':>8}")
     for name, wrap in (("forward", forward), ("forward+backward", training)):
         with torch.no_grad() if name == "forward" else torch.enable_grad():
-            torch_time = per_call(wrap(F.layer_norm), args.calls,
-                                  args.samples)
-            ln_time = per_call(wrap(ln.layer_norm), args.calls, args.samples)
-            operator_time = per_call(wrap(operator), args.calls,
-                                     args.samples)
+            times = per_call({"torch": wrap(F.layer_norm),
+                              "ln": wrap(ln.layer_norm),
+                              "operator": wrap(operator)},
+                             args.calls, args.samples)
+        torch_time, ln_time, operator_time = (
+            times["torch"], times["ln"], times["operator"])
         print(f"{name:<18}{torch_time * 1e6:>10.2f}{ln_time * 1e6:>10.2f}"
               f"{ln_time / torch_time:>7.2f}x{operator_time * 1e6:>17.2f}"
               f"{operator_time / torch_time:>7.2f}x")

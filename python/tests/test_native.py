@@ -203,7 +203,8 @@ def test_a_cpp_message_with_numbers_is_raised(tmp_path):
     if not ln.ops.native:
         pytest.skip("the C++ operator library is not loaded")
     result = run_python("""
-        import torch
+        import torch, ln.ops
+        assert ln.ops.native
         x = torch.randn(4, 8, device="cuda")
         w = torch.ones(8, device="cuda")
         for shape in ([2, 8], [7]):

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <climits>
 #include <iterator>
+#include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
 using namespace ln::runtime;
 
@@ -106,12 +108,12 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
         return planBackward(dtype, 4096, N, LN_BACKWARD_AUTO, aligned).path;
       };
       EXPECT_EQ(path(4096), BackwardPath::Persistent);
-      EXPECT_EQ(path(4097), halves ? BackwardPath::Persistent
-                                   : BackwardPath::Fused);
-      EXPECT_EQ(path(5632), halves ? BackwardPath::Persistent
-                                   : BackwardPath::Fused);
-      EXPECT_EQ(path(7168), halves ? BackwardPath::Persistent
-                                   : BackwardPath::Fused);
+      EXPECT_EQ(path(4097),
+                halves ? BackwardPath::Persistent : BackwardPath::Fused);
+      EXPECT_EQ(path(5632),
+                halves ? BackwardPath::Persistent : BackwardPath::Fused);
+      EXPECT_EQ(path(7168),
+                halves ? BackwardPath::Persistent : BackwardPath::Fused);
       EXPECT_EQ(path(7169), halves && aligned ? BackwardPath::Persistent
                                               : BackwardPath::Fused);
       EXPECT_EQ(path(8192), halves && aligned ? BackwardPath::Persistent
@@ -133,9 +135,9 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
       for (ln_backward_algorithm algorithm :
            {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
         for (bool aligned : {false, true})
-          EXPECT_GE(bytes,
-                    planBackward(dtype, 4096, N, algorithm, aligned)
-                        .workspaceBytes)
+          EXPECT_GE(
+              bytes,
+              planBackward(dtype, 4096, N, algorithm, aligned).workspaceBytes)
               << "N=" << N << " algorithm " << algorithm;
     }
   }
@@ -324,8 +326,7 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
     const EmbeddedKernel *k =
         selectForwardKernel(table, count, c.dtype, c.N, c.aligned);
     ASSERT_NE(k, nullptr) << "N=" << c.N;
-    EXPECT_EQ(std::make_tuple(std::string(k->entry), k->blockSize,
-                              k->numWarps),
+    EXPECT_EQ(std::make_tuple(std::string(k->entry), k->blockSize, k->numWarps),
               std::make_tuple(std::string(c.entry), c.blockSize, c.numWarps))
         << getDTypeName(c.dtype) << " N=" << c.N
         << (c.aligned ? " aligned" : " generic");
@@ -379,3 +380,36 @@ TEST(LayerNormPlan, InvalidArgumentsNameTheProblem) {
 }
 
 } // namespace
+
+TEST(LayerNormPlan, GroupedLookupSelectsWhatTheTableScanSelects) {
+  // The runtime selects from the table grouped by entry, dtype and flavour
+  // (findKernel): the same kernel as selectKernel over the whole table, for
+  // every entry, flavour, width and loop rule, and for entries and widths
+  // it has no kernel for.
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  if (!table || count == 0)
+    GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
+  std::set<std::string> entries{"no_such_kernel"};
+  for (size_t i = 0; i < count; ++i)
+    entries.insert(table[i].entry);
+  std::vector<int64_t> widths{1, 2, 17, 100000};
+  for (size_t i = 0; i < count; ++i)
+    for (int64_t delta : {-1, 0, 1})
+      widths.push_back(table[i].blockSize + delta);
+  for (const std::string &entry : entries)
+    for (ln_dtype dtype : {LN_F16, LN_BF16, LN_F32})
+      for (bool aligned : {false, true})
+        for (bool allowLoop : {false, true})
+          for (int64_t N : widths) {
+            const EmbeddedKernel *scanned = selectKernel(
+                table, count, entry.c_str(), dtype, N, aligned, allowLoop);
+            const EmbeddedKernel *grouped =
+                findKernel(entry.c_str(), dtype, N, aligned, allowLoop);
+            ASSERT_EQ(scanned == nullptr, grouped == nullptr)
+                << entry << " " << getDTypeName(dtype) << " N=" << N;
+            if (scanned)
+              ASSERT_EQ(scanned->ptx, grouped->ptx)
+                  << entry << " " << getDTypeName(dtype) << " N=" << N;
+          }
+}

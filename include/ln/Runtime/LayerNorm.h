@@ -44,6 +44,12 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
                                    int64_t columns, bool aligned,
                                    bool allowLoop);
 
+/// selectKernel over the embedded table, which the runtime groups once by
+/// entry, dtype and flavour (a launch scans its group, not the table). The
+/// result is a copy of the table's entry: the same PTX, another address.
+const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
+                                 int64_t columns, bool aligned, bool allowLoop);
+
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use, or
 /// holds a row that kernel would loop over (it is compiled only where that
@@ -53,6 +59,13 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,
                                           int64_t N, bool aligned);
+
+/// selectForwardKernel's rule, given the one-row kernel (the smallest block
+/// holding N, else the largest) and the persistent one (the smallest block
+/// holding N, or null) it chooses between.
+const EmbeddedKernel *preferForwardKernel(const EmbeddedKernel *oneRow,
+                                          const EmbeddedKernel *persistent,
+                                          int64_t N);
 
 /// The dw/db reduction kernel for `dtype` (aligned flavour if `aligned`)
 /// whose column block is the widest that still makes at least
@@ -131,8 +144,7 @@ void layerNormBackward(ln_dtype dtype, CUstream stream, int64_t M, int64_t N,
                        const void *dy, int64_t dyRowStride, const void *x,
                        int64_t xRowStride, const void *weight,
                        const float *mean, const float *rstd, void *dx,
-                       int64_t dxRowStride, void *dw, void *db,
-                       void *workspace,
+                       int64_t dxRowStride, void *dw, void *db, void *workspace,
                        ln_backward_algorithm algorithm = LN_BACKWARD_AUTO);
 
 } // namespace ln::runtime

@@ -214,7 +214,19 @@ Tensor parameter(const OptionalTensor &tensor, bool ones, const Tensor &x,
   const Tensor *given = present(tensor);
   if (!given)
     return constant(N, x, ones, stream);
+  // As it is where it already is (no dispatcher call: host time).
+  if (given->scalar_type() == x.scalar_type() && given->is_contiguous())
+    return *given;
   return given->to(x.scalar_type()).contiguous();
+}
+
+/// The N sums of a parameter's gradient in the parameter's shape and dtype
+/// (no dispatcher call where they already are).
+Tensor asParameterGradient(const Tensor &sums, const Tensor &parameter) {
+  Tensor gradient = parameter.dim() == 1 ? sums : sums.view(parameter.sizes());
+  if (parameter.scalar_type() == sums.scalar_type())
+    return gradient;
+  return gradient.to(parameter.scalar_type());
 }
 
 int64_t align(int64_t bytes) { return (bytes + 255) / 256 * 256; }
@@ -268,9 +280,9 @@ Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
   // The kernels read dy as x's rows and M float32 statistics.
   TORCH_CHECK_VALUE(dy.sizes() == x.sizes() && dy.device() == x.device() &&
                         dy.scalar_type() == x.scalar_type(),
-                    "dy must match x (", x.sizes(), ", ", x.scalar_type(),
-                    ", ", x.device(), "), got ", dy.sizes(), ", ",
-                    dy.scalar_type(), ", ", dy.device());
+                    "dy must match x (", x.sizes(), ", ", x.scalar_type(), ", ",
+                    x.device(), "), got ", dy.sizes(), ", ", dy.scalar_type(),
+                    ", ", dy.device());
   for (const Tensor *stats : {&mean, &rstd})
     TORCH_CHECK_VALUE(stats->scalar_type() == at::kFloat &&
                           stats->numel() == M && stats->is_contiguous() &&
@@ -319,9 +331,9 @@ Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
       static_cast<const float *>(rstd.const_data_ptr()), dxPointer, N,
       dwPointer, dbPointer, workspace.mutable_data_ptr()));
   if (needDw)
-    dw = dw.view(givenWeight->sizes()).to(givenWeight->scalar_type());
+    dw = asParameterGradient(dw, *givenWeight);
   if (needDb)
-    db = db.view(givenBias->sizes()).to(givenBias->scalar_type());
+    db = asParameterGradient(db, *givenBias);
   return {dx, dw, db};
 }
 
