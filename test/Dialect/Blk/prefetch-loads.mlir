@@ -1,32 +1,28 @@
 // RUN: ln-opt %s --blk-prefetch-loads -split-input-file | FileCheck %s
 
 // A loop over rows that loads one and stores another, through distinct
-// noalias arguments: the load moves one iteration ahead. Before the loop,
-// the first iteration's load, computed only if the loop runs (a zero
-// stands in otherwise); in it, first thing in the body, the next
-// iteration's: its address computed for row + step where that row exists
-// (upper - row > step) and for row itself where it does not (the original
-// computes nothing else), its load masked off then. The loaded value is
-// carried. The address computation the store shares stays; the load's own
-// is gone from its old place.
+// noalias arguments: the load moves one iteration ahead. Its address
+// arithmetic (multiplication, pointer arithmetic) is defined for every
+// operand, so it is computed whether or not the iteration runs: before the
+// loop the first iteration's load, masked off where the loop runs no
+// iteration; in it, first thing in the body, the next iteration's, at
+// row + step, masked off where that row does not exist (upper - row >
+// step). The loaded value is carried. The address computation the store
+// shares stays; the load's own is gone from its old place.
 
 // CHECK-LABEL: func.func @rows
 // CHECK-SAME: (%[[X:.*]]: !blk.ptr<f16> {blk.noalias}, %[[Y:.*]]: !blk.ptr<f16> {blk.noalias}, %[[M:.*]]: i32, %[[P:.*]]: i32, %[[PID:.*]]: i32)
+// CHECK-NOT: scf.if
 // CHECK: %[[RUNS:.*]] = arith.cmpi slt, %[[PID]], %[[M]] : i32
-// CHECK: %[[FIRST:.*]] = scf.if %[[RUNS]] -> (tensor<1024xf16>) {
 // CHECK-NEXT: %[[START0:.*]] = arith.muli %[[PID]]
 // CHECK-NEXT: %[[ROW0:.*]] = blk.addptr %[[X]], %[[START0]]
-// CHECK: %[[LOADED0:.*]] = blk.load %{{.*}} : tensor<1024x!blk.ptr<f16>>
-// CHECK-NEXT: scf.yield %[[LOADED0]]
-// CHECK-NEXT: } else {
-// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<1024xf16>
-// CHECK-NEXT: scf.yield %[[ZERO]]
-// CHECK: scf.for %[[ROW:.*]] = %[[PID]] to %[[M]] step %[[P]] iter_args(%[[X_NOW:.*]] = %[[FIRST]]) -> (tensor<1024xf16>)
+// CHECK: %[[RUNS_BLOCK:.*]] = blk.splat %[[RUNS]] : i1 -> tensor<1024xi1>
+// CHECK-NEXT: %[[FIRST:.*]] = blk.load %{{.*}}, %[[RUNS_BLOCK]] : tensor<1024x!blk.ptr<f16>>
+// CHECK-NEXT: scf.for %[[ROW:.*]] = %[[PID]] to %[[M]] step %[[P]] iter_args(%[[X_NOW:.*]] = %[[FIRST]]) -> (tensor<1024xf16>)
 // CHECK-NEXT: %[[NEXT:.*]] = arith.addi %[[ROW]], %[[P]] : i32
 // CHECK-NEXT: %[[LEFT:.*]] = arith.subi %[[M]], %[[ROW]] : i32
 // CHECK-NEXT: %[[EXISTS:.*]] = arith.cmpi ugt, %[[LEFT]], %[[P]] : i32
-// CHECK-NEXT: %[[AT:.*]] = arith.select %[[EXISTS]], %[[NEXT]], %[[ROW]] : i32
-// CHECK-NEXT: %[[START1:.*]] = arith.muli %[[AT]]
+// CHECK-NEXT: %[[START1:.*]] = arith.muli %[[NEXT]]
 // CHECK-NEXT: %[[ROW1:.*]] = blk.addptr %[[X]], %[[START1]]
 // CHECK: %[[EXISTS_BLOCK:.*]] = blk.splat %[[EXISTS]] : i1 -> tensor<1024xi1>
 // CHECK-NEXT: %[[AHEAD:.*]] = blk.load %{{.*}}, %[[EXISTS_BLOCK]] : tensor<1024x!blk.ptr<f16>>
@@ -61,9 +57,9 @@ func.func @rows(%X: !blk.ptr<f16> {blk.noalias}, %Y: !blk.ptr<f16> {blk.noalias}
 
 // CHECK-LABEL: func.func @scalar_sum
 // CHECK: %[[RUNS:.*]] = arith.cmpi slt
-// CHECK: %[[FIRST:.*]] = scf.if %[[RUNS]] -> (f32)
 // CHECK: %[[IN0:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : i32
-// CHECK: blk.load %{{.*}}, %[[IN0]], %[[ZERO:.*]] : !blk.ptr<f32>
+// CHECK: %[[MASK0:.*]] = arith.andi %[[IN0]], %[[RUNS]] : i1
+// CHECK: %[[FIRST:.*]] = blk.load %{{.*}}, %[[MASK0]], %[[ZERO:.*]] : !blk.ptr<f32>
 // CHECK: scf.for {{.*}} iter_args(%[[SUM:.*]] = %{{.*}}, %[[V:.*]] = %[[FIRST]]) -> (f32, f32)
 // CHECK: %[[EXISTS:.*]] = arith.cmpi ugt
 // CHECK: %[[IN:.*]] = arith.cmpi slt
@@ -107,17 +103,21 @@ func.func @unsigned_loop(%A: !blk.ptr<f32>, %lo: i32, %hi: i32, %step: i32) -> f
 // -----
 
 // Nested loops, inner first: the inner loop's load moves ahead within it.
-// Its first iteration's load, in the outer body's `scf.if`, is not a load
-// of the outer body itself: the outer loop is left as it is.
+// Its first iteration's copy, a masked load in the outer body whose
+// address depends on the outer induction variable, then moves one outer
+// iteration ahead in turn: before the outer loop, row 0's first element;
+// in the outer loop, row i + 1's, carried to the next outer iteration's
+// inner loop.
 
 // CHECK-LABEL: func.func @nested
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f32)
-// CHECK: %[[INNER_FIRST:.*]] = scf.if
-// CHECK: blk.load
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[INNER_FIRST]]) -> (f32, f32)
+// CHECK: %[[FIRST:.*]] = blk.load
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %[[ROW_FIRST:.*]] = %[[FIRST]]) -> (f32, f32)
+// CHECK: %[[NEXT_ROW_FIRST:.*]] = blk.load
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[ROW_FIRST]]) -> (f32, f32)
 // CHECK: arith.cmpi ugt
 // CHECK: blk.load
 // CHECK-NOT: blk.load
+// CHECK: scf.yield %{{.*}}, %[[NEXT_ROW_FIRST]] : f32, f32
 // CHECK: return
 func.func @nested(%A: !blk.ptr<f32>, %n: i32) -> f32 {
   %c0 = arith.constant 0 : i32
@@ -226,6 +226,28 @@ func.func @division(%A: !blk.ptr<i32>, %n: i32, %d: i32) -> i32 {
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c0) -> (i32) : i32 {
     %left = arith.subi %n, %i : i32
     %q = arith.divsi %d, %left : i32
+    %p = blk.addptr %A, %q : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+    %s = arith.addi %acc, %v : i32
+    scf.yield %s : i32
+  }
+  return %r : i32
+}
+
+// The same for a shift: by the width or more it is undefined.
+
+// CHECK-LABEL: func.func @shift
+// CHECK: scf.if
+// CHECK: arith.shli
+// CHECK: blk.load
+// CHECK: scf.for
+// CHECK: %[[AT:.*]] = arith.select
+// CHECK: arith.shli %{{.*}}, %[[AT]] : i32
+func.func @shift(%A: !blk.ptr<i32>, %n: i32) -> i32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c0) -> (i32) : i32 {
+    %q = arith.shli %c1, %i : i32
     %p = blk.addptr %A, %q : !blk.ptr<i32>, i32
     %v = blk.load %p : !blk.ptr<i32>
     %s = arith.addi %acc, %v : i32

@@ -7,11 +7,17 @@
 // are issued before the loop. What a load may be moved across decides
 // which loads qualify (the pass's description in Passes.td has the rules).
 //
-// The copies compute nothing the loop would not: a load's address
-// arithmetic may shift or divide, and is defined only for the iterations
-// that run. In the loop the copy is computed for the next iteration where
-// there is one and for the current one otherwise (its load then masked
-// off); before the loop it is computed only if the loop runs.
+// The copies compute nothing undefined. Where a load's address arithmetic
+// is defined for every operand (wrapping integer arithmetic, comparisons,
+// pointer arithmetic, shapes), the copy before the loop is computed for
+// the lower bound and the one in the loop for iv + step, whether or not
+// those iterations run; their loads are masked off where they do not.
+// Where it may shift or divide, it is defined only for the iterations that
+// run: in the loop the copy is computed for the next iteration where there
+// is one and for the current one otherwise (its load then masked off), and
+// before the loop it is computed only if the loop runs. The first form is
+// what a hand-written prefetch does, and it needs fewer registers: the
+// conditional first load costs a 64-register kernel a spill.
 //
 //===----------------------------------------------------------------------===//
 
@@ -145,6 +151,19 @@ bool mayMoveAcrossStores(LoadOp load, const LoopMemory &memory) {
   return true;
 }
 
+/// Whether `op` is defined for every operand under blk's semantics
+/// (docs/semantics.md): integers wrap and pointer arithmetic never traps,
+/// but a shift by the width or more and a division by zero are undefined,
+/// and so is any op this list does not name.
+bool isTotal(Operation *op) {
+  return isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::MulIOp,
+             arith::AndIOp, arith::OrIOp, arith::XOrIOp, arith::ExtSIOp,
+             arith::ExtUIOp, arith::TruncIOp, arith::CmpIOp, arith::SelectOp,
+             arith::MinSIOp, arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp,
+             ConstexprOp, ProgramIdOp, NumProgramsOp, RangeOp, SplatOp,
+             ExpandDimsOp, BroadcastOp, AddPtrOp>(op);
+}
+
 /// `mask` (null: none) and `condition` (i1), in the load's mask type.
 Value combineMask(OpBuilder &builder, Location loc, LoadOp load, Value mask,
                   Value condition) {
@@ -217,8 +236,12 @@ void prefetch(scf::ForOp loop) {
     if (slice.contains(&op))
       orderedSlice.push_back(&op);
 
-  // The first iteration's loads, before the loop, where the loop runs:
-  // their address arithmetic is then what the first iteration computes.
+  // Address arithmetic defined for every operand may be computed for an
+  // iteration that does not run.
+  bool total = llvm::all_of(orderedSlice, isTotal);
+
+  // The first iteration's loads, before the loop, masked off or not issued
+  // where the loop runs no iteration.
   Location loc = loop.getLoc();
   OpBuilder builder(loop);
   Value lowerBound = loop.getLowerBound(), upperBound = loop.getUpperBound(),
@@ -228,28 +251,37 @@ void prefetch(scf::ForOp loop) {
                             loop.getUnsignedCmp() ? arith::CmpIPredicate::ult
                                                   : arith::CmpIPredicate::slt,
                             lowerBound, upperBound);
-  auto first = scf::IfOp::create(
-      builder, loc, runs,
-      [&](OpBuilder &b, Location thenLoc) {
-        IRMapping mapping;
-        mapping.map(loop.getInductionVar(), lowerBound);
-        scf::YieldOp::create(b, thenLoc,
-                             cloneLoads(b, thenLoc, orderedSlice, loads,
-                                        mapping, /*exists=*/Value()));
-      },
-      [&](OpBuilder &b, Location elseLoc) {
-        SmallVector<Value> zeros;
-        for (LoadOp load : loads)
-          zeros.push_back(arith::ConstantOp::create(
-              b, elseLoc, cast<TypedAttr>(b.getZeroAttr(load.getType()))));
-        scf::YieldOp::create(b, elseLoc, zeros);
-      });
+  IRMapping atLowerBound;
+  atLowerBound.map(loop.getInductionVar(), lowerBound);
+  SmallVector<Value> firstValues;
+  if (total) {
+    firstValues = cloneLoads(builder, loc, orderedSlice, loads, atLowerBound,
+                             /*exists=*/runs);
+  } else {
+    // Computed only if the loop runs: its address arithmetic is then what
+    // the first iteration computes. A zero stands in otherwise.
+    auto first = scf::IfOp::create(
+        builder, loc, runs,
+        [&](OpBuilder &b, Location thenLoc) {
+          scf::YieldOp::create(b, thenLoc,
+                               cloneLoads(b, thenLoc, orderedSlice, loads,
+                                          atLowerBound, /*exists=*/Value()));
+        },
+        [&](OpBuilder &b, Location elseLoc) {
+          SmallVector<Value> zeros;
+          for (LoadOp load : loads)
+            zeros.push_back(arith::ConstantOp::create(
+                b, elseLoc, cast<TypedAttr>(b.getZeroAttr(load.getType()))));
+          scf::YieldOp::create(b, elseLoc, zeros);
+        });
+    firstValues = first.getResults();
+  }
 
   // In the loop, the next iteration's loads first. It exists when
   // upper - iv > step: exact in unsigned arithmetic, as iv < upper here,
-  // where iv + step could overflow. Where it does not, the copy computes
-  // the current iteration's addresses (defined: the body computes them)
-  // and its loads are masked off.
+  // where iv + step could overflow. Where it does not, its loads are
+  // masked off, and arithmetic that is not total computes the current
+  // iteration's addresses instead (defined: the body computes them).
   IRRewriter rewriter(loop->getContext());
   rewriter.setInsertionPoint(loop);
   auto newYields = [&](OpBuilder &b, Location yieldLoc,
@@ -262,7 +294,9 @@ void prefetch(scf::ForOp loop) {
     Value left = arith::SubIOp::create(b, yieldLoc, upperBound, iv);
     Value exists = arith::CmpIOp::create(b, yieldLoc, arith::CmpIPredicate::ugt,
                                          left, step);
-    Value at = arith::SelectOp::create(b, yieldLoc, exists, next, iv);
+    Value at = total ? next
+                     : arith::SelectOp::create(b, yieldLoc, exists, next, iv)
+                           .getResult();
     // The body is the new loop's now: its ops use the new induction
     // variable.
     IRMapping following;
@@ -270,11 +304,15 @@ void prefetch(scf::ForOp loop) {
     return cloneLoads(b, yieldLoc, orderedSlice, loads, following, exists);
   };
   FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
-      rewriter, first.getResults(), /*replaceInitOperandUsesInLoop=*/false,
-      newYields);
+      rewriter, firstValues, /*replaceInitOperandUsesInLoop=*/false, newYields);
   if (failed(replaced)) {
-    rewriter.eraseOp(first);
-    rewriter.eraseOp(runs.getDefiningOp());
+    // The prologue: every op from `runs` to the loop.
+    SmallVector<Operation *> prologue;
+    for (Operation *op = runs.getDefiningOp(); op != loop.getOperation();
+         op = op->getNextNode())
+      prologue.push_back(op);
+    for (Operation *op : llvm::reverse(prologue))
+      rewriter.eraseOp(op);
     return;
   }
   auto newLoop = cast<scf::ForOp>(replaced->getOperation());

@@ -67,13 +67,22 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
     One stage of software pipelining (Triton's `num_stages = 2`) for every
     `scf.for`: each qualifying `blk.load` of the loop's body is issued for
     iteration i + 1 at the top of iteration i and carried to it as a loop
-    value; the first iteration's is issued before the loop, where the loop
-    runs. Memory then stays busy while an iteration reduces and stores.
-    The copies compute nothing the loop would not: in the last iteration
-    the copy's address arithmetic is the current iteration's and its loads
-    are masked off (they read nothing), and before the loop it is computed
-    only if the loop runs. So a shift or a division in an address is never
-    evaluated for an iteration that does not exist.
+    value; the first iteration's is issued before the loop. Memory then
+    stays busy while an iteration reduces and stores.
+
+    The copies compute nothing undefined. Where every op of a load's
+    address arithmetic is defined for every operand (wrapping integer
+    arithmetic, comparisons, selects, pointer arithmetic, ranges, splats
+    and broadcasts: docs/semantics.md), the copy before the loop is
+    computed for the lower bound and masked off where the loop runs no
+    iteration, and the copy in the loop for iv + step, masked off where
+    that iteration does not exist, as a hand-written prefetch does. Where
+    it may shift or divide (undefined past the width, or by zero), the copy
+    in the last iteration computes the current iteration's addresses
+    (its loads masked off), and the one before the loop runs only if the
+    loop does (`scf.if`, a zero standing in otherwise). Whether the next
+    iteration exists is `upper - iv >u step`, exact where iv + step would
+    overflow.
 
     A load qualifies when
     - it is a plain load (not volatile, not acquire) directly in the body,
@@ -89,8 +98,10 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
       come from distinct kernel arguments marked `blk.noalias` (moved one
       iteration early, the load crosses every store of the loop).
 
-    Inner loops first. The shipped kernels carry their prefetching in
-    their source; this pass derives it for any loop.
+    Inner loops first; an inner loop's first copy, a load in the outer
+    body, may then move one outer iteration ahead in turn. The shipped
+    kernels carry their prefetching in their source; this pass derives it
+    for any loop.
 
     ```mlir
     scf.for %row = %pid to %M step %P {
@@ -98,17 +109,14 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
       %x = blk.load %ptrs, %mask : tensor<1024x!blk.ptr<f16>>
       ...
     }
-    // becomes
-    %x0 = scf.if %runs -> (tensor<1024xf16>) {
-      %ptrs0 = ... %pid ...
-      %first = blk.load %ptrs0 : tensor<1024x!blk.ptr<f16>>
-      scf.yield %first
-    } else { scf.yield %zeros }
+    // becomes (the address arithmetic is total)
+    %runs = arith.cmpi slt, %pid, %M : i32
+    %ptrs0 = ... %pid ...
+    %x0 = blk.load %ptrs0, %mask_and_runs : tensor<1024x!blk.ptr<f16>>
     scf.for %row = %pid to %M step %P iter_args(%x = %x0) {
       %exists = arith.cmpi ugt, (%M - %row), %P
-      %at = arith.select %exists, %row + %P, %row
-      %next_ptrs = ... %at ...
-      %x_next = blk.load %next_ptrs, %exists_block : ...
+      %next_ptrs = ... %row + %P ...
+      %x_next = blk.load %next_ptrs, %mask_and_exists : ...
       ...
       scf.yield %x_next
     }
