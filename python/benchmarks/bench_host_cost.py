@@ -4,7 +4,8 @@ Tiny inputs (8 x 1024 float16 by default), whose kernels take a few
 microseconds, so that a loop of calls is bound by the host: each sample
 times --calls calls back to back and synchronizes once at the end; the
 median over --samples samples, divided by --calls, is the wall time per
-call. Measured for the forward pass alone (no autograd) and for forward +
+call. The samples of torch's, ln's and the operator's loops alternate, so
+that a drift of the machine's speed weighs on the three alike. Measured for the forward pass alone (no autograd) and for forward +
 backward (x, weight and bias requiring grad), for torch.nn.functional
 .layer_norm, ln.layer_norm (eager path) and the operator itself
 (torch.ops.ln.layer_norm_fwd, as torch.compile and export see it). Prints
