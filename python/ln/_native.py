@@ -15,6 +15,12 @@ warning (docs/python.md). Environment:
     LN_TORCH_EXTENSION_DIR  the build folder (default: torch's extension
                           cache, $TORCH_EXTENSIONS_DIR or
                           ~/.cache/torch_extensions/<python and CUDA tag>)
+
+A failed build is remembered in the build folder (ln-build-failed.txt)
+with what it depended on (the source and header, torch, $CXX, the
+interpreter): later processes fall back at once instead of failing the
+same build again, until one of those changes, the file is removed or
+LN_TORCH_OPS=cpp-only asks for a new attempt.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shlex
 import shutil
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Optional
@@ -32,7 +40,8 @@ from . import _runtime
 
 __all__ = ["OPERATORS_ENV", "BUILD_DIRECTORY_ENV", "SOURCE",
            "header_directory", "cuda_include_directories",
-           "loaded_cxx_runtime", "load"]
+           "loaded_cxx_runtime", "remove_stale_lock", "recorded_failure",
+           "record_failure", "load"]
 
 OPERATORS_ENV = "LN_TORCH_OPS"
 BUILD_DIRECTORY_ENV = "LN_TORCH_EXTENSION_DIR"
@@ -88,35 +97,108 @@ def _find_ninja() -> None:
 
 def loaded_cxx_runtime(maps: Optional[str] = None) -> Optional[Path]:
     """The shared libstdc++ this process runs on (torch's: importing torch
-    loads it), read from /proc/self/maps (or `maps`, that file's text);
-    None where there is none or the file cannot be read."""
+    loads it), read from /proc/self/maps (or `maps`, that file's text):
+    libstdc++.so.6 before any other version, never a file deleted since it
+    was mapped. None where there is none or the file cannot be read."""
     if maps is None:
         try:
             maps = Path("/proc/self/maps").read_text()
         except OSError:
             return None
+    found = []
     for line in maps.splitlines():
         fields = line.split(maxsplit=5)
-        if len(fields) == 6 and fields[5].rsplit("/", 1)[-1].startswith(
-                "libstdc++.so"):
-            return Path(fields[5].strip())
-    return None
+        if len(fields) < 6 or fields[5].endswith(" (deleted)"):
+            continue
+        path = fields[5].strip()
+        name = path.rsplit("/", 1)[-1]
+        if name.startswith("libstdc++.so"):
+            found.append((not name.startswith("libstdc++.so.6"), path))
+    return Path(min(found)[1]) if found else None
 
 
-def _build_and_load() -> None:
-    import torch  # noqa: F401  (loads the C++ runtime it runs on)
+# A lock of torch's build older than this is left by a build that was
+# killed (a build takes about half a minute): torch would wait on it
+# forever.
+_STALE_LOCK_SECONDS = 600
+_FAILURE_RECORD = "ln-build-failed.txt"
+
+
+def remove_stale_lock(build_directory: Path,
+                      max_age: float = _STALE_LOCK_SECONDS) -> bool:
+    """Removes torch's build lock in `build_directory` if it is older than
+    `max_age` seconds (one RuntimeWarning names it). True if removed."""
+    lock = build_directory / "lock"
+    try:
+        age = time.time() - lock.stat().st_mtime
+    except OSError:
+        return False
+    if age <= max_age:
+        return False
+    warnings.warn(f"ln: removing {lock}, left {age:.0f} s ago by a build of "
+                  f"the C++ operator library that did not finish",
+                  RuntimeWarning, stacklevel=3)
+    lock.unlink(missing_ok=True)
+    return True
+
+
+def recorded_failure(build_directory: Path, key: str) -> Optional[str]:
+    """Why the last build with `key` (the source, torch and compiler it
+    used) failed in `build_directory`, or None if it did not."""
+    try:
+        recorded_key, reason = (build_directory / _FAILURE_RECORD).read_text(
+        ).split("\n", 1)
+    except (OSError, ValueError):
+        return None
+    return reason if recorded_key == key else None
+
+
+def record_failure(build_directory: Path, key: str, reason: str) -> None:
+    """Remembers that the build with `key` failed, and why: later processes
+    fall back at once instead of failing the same build again."""
+    try:
+        build_directory.mkdir(parents=True, exist_ok=True)
+        (build_directory / _FAILURE_RECORD).write_text(f"{key}\n{reason}")
+    except OSError:
+        pass  # nowhere to write: the next process tries again
+
+
+def _build_key() -> str:
+    """What a build's outcome depends on: the source and header, torch,
+    the compiler and the interpreter."""
+    import torch
+
+    digest = hashlib.sha256()
+    for part in (SOURCE.read_bytes(),
+                 (header_directory() / _HEADER).read_bytes(),
+                 torch.__version__.encode(), str(torch.version.cuda).encode(),
+                 os.environ.get("CXX", "c++").encode(),
+                 sys.executable.encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _build_directory(name: str) -> Path:
     from torch.utils import cpp_extension
 
+    chosen = os.environ.get(BUILD_DIRECTORY_ENV)
+    directory = Path(chosen) if chosen else Path(
+        cpp_extension._get_build_directory(name, verbose=False))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _build_and_load(name: str, build_directory: Path) -> None:
+    import torch
+    from torch.utils import cpp_extension
+
+    if torch.version.cuda is None:
+        raise RuntimeError(f"torch {torch.__version__} is built without "
+                           f"CUDA: ln's operators run on CUDA tensors")
     # The runtime ctypes uses, loaded first: the operator library links the
     # same file (by its run path), which the loader then shares, so both
     # see one ln_set_backward_algorithm and one set of workspaces.
     runtime = _runtime.library_path()
-    # One build per runtime: installs in several places do not rebuild each
-    # other's library.
-    tag = hashlib.sha256(str(runtime).encode()).hexdigest()[:8]
-    build_directory = os.environ.get(BUILD_DIRECTORY_ENV)
-    if build_directory:
-        Path(build_directory).mkdir(parents=True, exist_ok=True)
     _find_ninja()
     # The library shares torch's C++ runtime: exceptions, streams and
     # locales cross between them. Named ahead of the compiler's own
@@ -125,16 +207,21 @@ def _build_and_load() -> None:
     # toolchain that ships no libstdc++.so) adds no private copy. Such a
     # copy crashed formatting the first message that held a number.
     cxx_runtime = loaded_cxx_runtime()
+    linked = [str(cxx_runtime)] if cxx_runtime and cxx_runtime.is_file() \
+        else []
+    remove_stale_lock(build_directory)
+    # torch writes the flags into a ninja file whose commands a shell runs:
+    # paths are quoted.
     cpp_extension.load(
-        name=f"ln_torch_ops_{tag}",
+        name=name,
         sources=[str(SOURCE)],
         extra_cflags=["-O2"],
         extra_include_paths=[str(header_directory()),
                              *cuda_include_directories()],
-        extra_ldflags=[*([str(cxx_runtime)] if cxx_runtime else []),
-                       f"-L{runtime.parent}", f"-l:{runtime.name}",
-                       f"-Wl,-rpath,{runtime.parent}", "-lc10_cuda"],
-        build_directory=build_directory or None,
+        extra_ldflags=[shlex.quote(flag) for flag in (
+            *linked, f"-L{runtime.parent}", f"-l:{runtime.name}",
+            f"-Wl,-rpath,{runtime.parent}")] + ["-lc10_cuda"],
+        build_directory=str(build_directory),
         verbose=False,
         is_python_module=False)
 
@@ -158,8 +245,28 @@ def load() -> bool:
     if choice not in ("cpp", "cpp-only"):
         raise ValueError(f"{OPERATORS_ENV}={choice!r}: expected 'python', "
                          f"'cpp' or 'cpp-only'")
+    import torch  # noqa: F401  (loads the C++ runtime it runs on)
+
     try:
-        _build_and_load()
+        # One build per runtime: installs in several places do not rebuild
+        # each other's library.
+        tag = hashlib.sha256(
+            str(_runtime.library_path()).encode()).hexdigest()[:8]
+        name = f"ln_torch_ops_{tag}"
+        build_directory = _build_directory(name)
+        key = _build_key()
+        failure = recorded_failure(build_directory, key)
+        if failure is not None and choice == "cpp":
+            raise RuntimeError(
+                f"an earlier build with this source, torch and compiler "
+                f"failed, and is not tried again (remove "
+                f"{build_directory / _FAILURE_RECORD} or set "
+                f"{OPERATORS_ENV}=cpp-only to retry): {failure}")
+        try:
+            _build_and_load(name, build_directory)
+        except Exception as error:
+            record_failure(build_directory, key, _summary(error))
+            raise
     except Exception as error:  # no compiler, no ninja, no headers, ...
         if choice == "cpp-only":
             raise

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,16 @@ def test_a_failed_build_falls_back_with_one_warning(tmp_path):
     warnings = [line for line in result.stderr.splitlines()
                 if "ln: the C++ operator library could not be built" in line]
     assert len(warnings) == 1, result.stderr
+    # The next process remembers the failure and does not build again.
+    again = run_python("import ln.ops; print('native', ln.ops.native)",
+                       tmp_path, CXX=str(tmp_path / "no-compiler"),
+                       **{_native.OPERATORS_ENV: "cpp",
+                          _native.BUILD_DIRECTORY_ENV: str(tmp_path / "build"),
+                          "PYTHONWARNINGS": "default"})
+    assert again.returncode == 0, again.stderr
+    assert "native False" in again.stdout
+    assert "an earlier build with this source, torch and compiler failed" \
+        in again.stderr, again.stderr
 
 
 def test_python_operators_on_request(tmp_path):
@@ -232,6 +243,44 @@ def test_the_cxx_runtime_is_read_from_the_process_maps():
         "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.33")
     assert _native.loaded_cxx_runtime(
         "7f0000004000-7f0000005000 rw-p 00000000 00:00 0 [heap]\n") is None
+    # libstdc++.so.6 before another version mapped earlier; never a file
+    # replaced since it was mapped.
+    assert _native.loaded_cxx_runtime(
+        "7f0000001000-7f0000002000 r-xp 00000000 08:01 14 "
+        "/usr/lib/libstdc++.so.5.0.7\n"
+        "7f0000002000-7f0000003000 r-xp 00000000 08:01 15 "
+        "/old/libstdc++.so.6.0.30 (deleted)\n"
+        "7f0000003000-7f0000004000 r-xp 00000000 08:01 16 "
+        "/new/libstdc++.so.6.0.33\n") == Path("/new/libstdc++.so.6.0.33")
+    assert _native.loaded_cxx_runtime(
+        "7f0000002000-7f0000003000 r-xp 00000000 08:01 15 "
+        "/old/libstdc++.so.6.0.30 (deleted)\n") is None
     # This process: its libstdc++, where it has one, is a file.
     found = _native.loaded_cxx_runtime()
     assert found is None or found.is_file()
+
+
+def test_a_stale_build_lock_is_removed(tmp_path):
+    """torch waits forever on the lock of a build that was killed: one
+    older than a build ever takes is removed, with a warning; a fresh one
+    (a build under way) is left alone."""
+    lock = tmp_path / "lock"
+    lock.write_text("")
+    assert _native.remove_stale_lock(tmp_path, max_age=3600) is False
+    assert lock.exists()
+    old = time.time() - 7200
+    os.utime(lock, (old, old))
+    with pytest.warns(RuntimeWarning, match="did not finish"):
+        assert _native.remove_stale_lock(tmp_path, max_age=3600) is True
+    assert not lock.exists()
+    assert _native.remove_stale_lock(tmp_path) is False  # no lock at all
+
+
+def test_a_failed_build_is_remembered_by_its_key(tmp_path):
+    assert _native.recorded_failure(tmp_path, "key-1") is None
+    _native.record_failure(tmp_path / "build", "key-1",
+                           "CalledProcessError: ld: cannot find -lc10_cuda")
+    assert _native.recorded_failure(tmp_path / "build", "key-1") == (
+        "CalledProcessError: ld: cannot find -lc10_cuda")
+    # Another source, torch or compiler: built again.
+    assert _native.recorded_failure(tmp_path / "build", "key-2") is None
