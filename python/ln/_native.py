@@ -182,8 +182,15 @@ def _build_directory(name: str) -> Path:
     from torch.utils import cpp_extension
 
     chosen = os.environ.get(BUILD_DIRECTORY_ENV)
-    directory = Path(chosen) if chosen else Path(
-        cpp_extension._get_build_directory(name, verbose=False))
+    if chosen:
+        directory = Path(chosen)
+    else:
+        # torch's own choice (TORCH_EXTENSIONS_DIR, or its cache folder
+        # tagged with the Python and CUDA versions), a private function
+        # stable for years; its public root where it is gone.
+        torch_choice = getattr(cpp_extension, "_get_build_directory", None)
+        directory = Path(torch_choice(name, False)) if torch_choice else (
+            Path(cpp_extension.get_default_build_root()) / name)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
