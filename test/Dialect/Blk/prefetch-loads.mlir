@@ -87,7 +87,8 @@ func.func @scalar_sum(%A: !blk.ptr<f32>, %n: i32, %limit: i32) -> f32 {
 // prologue's condition.
 
 // CHECK-LABEL: func.func @unsigned_loop
-// CHECK: arith.cmpi ult, %{{.*}}, %{{.*}} : i32
+// CHECK: %[[RUNS:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : i32
+// CHECK: blk.load %{{.*}}, %[[RUNS]] : !blk.ptr<f32>
 // CHECK: scf.for unsigned
 func.func @unsigned_loop(%A: !blk.ptr<f32>, %lo: i32, %hi: i32, %step: i32) -> f32 {
   %zero = arith.constant 0.0 : f32
@@ -327,4 +328,86 @@ func.func @invariant_load(%A: !blk.ptr<f32>, %W: !blk.ptr<f32>, %n: i32) -> f32 
     scf.yield %s : f32
   }
   return %sum : f32
+}
+
+// -----
+
+// Arithmetic that promises no overflow (`overflow<nsw>`) is poison where
+// it does overflow, which it may for an iteration that does not run: the
+// address is computed ahead only for iterations that run, as for a shift.
+
+// CHECK-LABEL: func.func @no_signed_wrap
+// CHECK: scf.if
+// CHECK: arith.muli %{{.*}}, %{{.*}} overflow<nsw> : i32
+// CHECK: scf.for
+// CHECK: %[[AT:.*]] = arith.select
+// CHECK: arith.muli %[[AT]], %{{.*}} overflow<nsw> : i32
+func.func @no_signed_wrap(%A: !blk.ptr<f32>, %lo: i32, %n: i32, %N: i32) -> f32 {
+  %c1 = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  %r = scf.for %i = %lo to %n step %c1 iter_args(%acc = %zero) -> (f32) : i32 {
+    %o = arith.muli %i, %N overflow<nsw> : i32
+    %p = blk.addptr %A, %o : !blk.ptr<f32>, i32
+    %v = blk.load %p : !blk.ptr<f32>
+    %s = arith.addf %acc, %v : f32
+    scf.yield %s : f32
+  }
+  return %r : f32
+}
+
+// -----
+
+// Total and non-total address arithmetic in one loop: the loads are moved
+// together, in the form the non-total one needs.
+
+// CHECK-LABEL: func.func @mixed
+// CHECK: scf.if
+// CHECK: arith.shli
+// CHECK: scf.for {{.*}} -> (i32, i32, i32)
+// CHECK: arith.select
+func.func @mixed(%A: !blk.ptr<i32>, %n: i32) -> i32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c0) -> (i32) : i32 {
+    %q = arith.shli %c1, %i : i32
+    %p = blk.addptr %A, %q : !blk.ptr<i32>, i32
+    %v = blk.load %p : !blk.ptr<i32>
+    %p2 = blk.addptr %A, %i : !blk.ptr<i32>, i32
+    %w = blk.load %p2 : !blk.ptr<i32>
+    %s = arith.addi %acc, %v : i32
+    %s2 = arith.addi %s, %w : i32
+    scf.yield %s2 : i32
+  }
+  return %r : i32
+}
+
+// -----
+
+// The rest of the total ops: min, truncation, zero extension, comparison
+// and select; the loop's first load is masked by whether it runs, and the
+// next one computed at iv + step without a select.
+
+// CHECK-LABEL: func.func @total_ops
+// CHECK-NOT: scf.if
+// CHECK: %[[RUNS:.*]] = arith.cmpi slt
+// CHECK: blk.load %{{.*}}, %[[RUNS]] : !blk.ptr<i32>
+// CHECK: scf.for
+// CHECK-NOT: arith.select %{{.*}}, %{{.*}}, %{{.*}} : i32
+// CHECK: scf.yield
+func.func @total_ops(%A: !blk.ptr<i32>, %n: i32, %lim: i32) -> i32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c0) -> (i32) : i32 {
+    %m = arith.minsi %i, %lim : i32
+    %t = arith.trunci %m : i32 to i16
+    %e = arith.extui %t : i16 to i64
+    %b = arith.cmpi slt, %i, %lim : i32
+    %z = arith.constant 0 : i64
+    %s = arith.select %b, %e, %z : i64
+    %p = blk.addptr %A, %s : !blk.ptr<i32>, i64
+    %v = blk.load %p : !blk.ptr<i32>
+    %s2 = arith.addi %acc, %v : i32
+    scf.yield %s2 : i32
+  }
+  return %r : i32
 }

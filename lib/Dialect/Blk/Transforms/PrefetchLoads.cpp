@@ -24,6 +24,7 @@
 #include "ln/Dialect/Blk/IR/BlkOps.h"
 #include "ln/Dialect/Blk/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -154,14 +155,25 @@ bool mayMoveAcrossStores(LoadOp load, const LoopMemory &memory) {
 /// Whether `op` is defined for every operand under blk's semantics
 /// (docs/semantics.md): integers wrap and pointer arithmetic never traps,
 /// but a shift by the width or more and a division by zero are undefined,
-/// and so is any op this list does not name.
+/// and so is any op this list does not name. Arithmetic that promises no
+/// signed or unsigned overflow (`overflow<nsw>`, `overflow<nuw>`) is
+/// poison where it does overflow, which an iteration that does not run
+/// may: not total. Nor is an op of dynamic shape (before blk-specialize).
 bool isTotal(Operation *op) {
-  return isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::MulIOp,
-             arith::AndIOp, arith::OrIOp, arith::XOrIOp, arith::ExtSIOp,
-             arith::ExtUIOp, arith::TruncIOp, arith::CmpIOp, arith::SelectOp,
-             arith::MinSIOp, arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp,
-             ConstexprOp, ProgramIdOp, NumProgramsOp, RangeOp, SplatOp,
-             ExpandDimsOp, BroadcastOp, AddPtrOp>(op);
+  if (!isa<arith::ConstantOp, arith::AddIOp, arith::SubIOp, arith::MulIOp,
+           arith::AndIOp, arith::OrIOp, arith::XOrIOp, arith::ExtSIOp,
+           arith::ExtUIOp, arith::TruncIOp, arith::CmpIOp, arith::SelectOp,
+           arith::MinSIOp, arith::MaxSIOp, arith::MinUIOp, arith::MaxUIOp,
+           ConstexprOp, ProgramIdOp, NumProgramsOp, RangeOp, SplatOp,
+           ExpandDimsOp, BroadcastOp, AddPtrOp>(op))
+    return false;
+  if (auto flags = dyn_cast<arith::ArithIntegerOverflowFlagsInterface>(op))
+    if (flags.getOverflowAttr().getValue() != arith::IntegerOverflowFlags::none)
+      return false;
+  return llvm::all_of(op->getResultTypes(), [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    return !shaped || shaped.hasStaticShape();
+  });
 }
 
 /// `mask` (null: none) and `condition` (i1), in the load's mask type.

@@ -72,8 +72,8 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
 
     The copies compute nothing undefined. Where every op of a load's
     address arithmetic is defined for every operand (wrapping integer
-    arithmetic, comparisons, selects, pointer arithmetic, ranges, splats
-    and broadcasts: docs/semantics.md), the copy before the loop is
+    arithmetic without `nsw`/`nuw` flags, comparisons, selects, pointer
+    arithmetic, ranges, splats and broadcasts: docs/semantics.md), the copy before the loop is
     computed for the lower bound and masked off where the loop runs no
     iteration, and the copy in the loop for iv + step, masked off where
     that iteration does not exist, as a hand-written prefetch does. Where
