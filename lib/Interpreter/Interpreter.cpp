@@ -407,10 +407,21 @@ private:
       if (failed(runBlock(*loop.getBody(), inputs, carried)))
         return failure();
       uint64_t next = lowBits(iv + step, bits);
-      // The induction variable wrapping past the bound ends the loop.
+      // Stepping past the type's largest value is undefined
+      // (docs/semantics.md): the GPU's lowering wraps and goes on.
       if (isUnsigned ? next < iv
-                     : signExtend(next, bits) < signExtend(iv, bits))
-        break;
+                     : signExtend(next, bits) < signExtend(iv, bits)) {
+        InFlightDiagnostic diagnostic = error(loop);
+        diagnostic << "is undefined behaviour: its induction variable ";
+        if (isUnsigned)
+          diagnostic << iv;
+        else
+          diagnostic << signExtend(iv, bits);
+        return diagnostic << " stepped by " << step
+                          << " passes the largest " << bits << "-bit "
+                          << (isUnsigned ? "unsigned" : "signed")
+                          << " value (the GPU would wrap and go on)";
+      }
       iv = next;
     }
     for (auto [result, value] : llvm::zip(loop.getResults(), carried))

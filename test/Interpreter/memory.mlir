@@ -103,3 +103,21 @@ func.func @divide(%out: !blk.ptr<i32>) {
   blk.store %ptrs, %r : tensor<4x!blk.ptr<i32>>
   return
 }
+
+// A loop whose induction variable, stepped, would pass its type's largest
+// value is undefined (the GPU's lowering wraps and goes on): an error
+// naming the loop, not a loop that quietly ends. 2147483640 + 5 + 5 wraps.
+// RUN: not ln-run kernel %s --cpu --name wraps --arg i32*:1 2>&1 | FileCheck %s --check-prefix=WRAPS
+// WRAPS: memory.mlir:[[@LINE+6]]:8: error: program (0, 0, 0): 'scf.for' is undefined behaviour: its induction variable 2147483645 stepped by 5 passes the largest 32-bit signed value (the GPU would wrap and go on)
+func.func @wraps(%out: !blk.ptr<i32>) {
+  %lo = arith.constant 2147483640 : i32
+  %hi = arith.constant 2147483647 : i32
+  %step = arith.constant 5 : i32
+  %zero = arith.constant 0 : i32
+  %n = scf.for %i = %lo to %hi step %step iter_args(%count = %zero) -> (i32) : i32 {
+    %next = arith.addi %count, %step : i32
+    scf.yield %next : i32
+  }
+  blk.store %out, %n : !blk.ptr<i32>
+  return
+}
