@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Warps-per-program sweep of ln's persistent kernels, for a tuning table.
+
+The build picks each persistent kernel's warps by a rule (16 elements a
+thread forward, one 16-byte vector a thread backward); a program's warps
+decide its registers, hence how many CTAs a multiprocessor holds and how
+many bytes are in flight. This script times the alternatives, as the
+runtime would launch them, so that the choice can come from a recorded
+sweep instead:
+
+  tune.py prepare --work DIR [--kernel K ...] [--dtype D ...] [--blocks B,..]
+                  [--warps W,..] [--generic] [--pipeline OPTIONS]
+                  [--source FILE]
+      compiles every (kernel, dtype, block, warps) with ln-opt, ln-translate
+      and ptxas -v, keeps the spill-free ones, and writes DIR/manifest.json:
+      each variant's PTX, registers, CTAs a multiprocessor and ln-run
+      arguments (no GPU needed)
+  tune.py run --work DIR [--ln-run PATH] [--M ROWS] [--sms N] [--reps N]
+      on the GPU machine: times each variant (`ln-run kernel --bench`, a
+      row of N = block features, M rows, one program per CTA the GPU holds:
+      --sms times the CTAs a multiprocessor holds by ptxas's registers and
+      the threads, the estimate the runtime's occupancy query makes)
+      and writes DIR/results.csv; prints the fastest warps per block.
+      --cpu runs each variant's blk on the CPU evaluator instead, with the
+      same arguments (a check of the launch, no timing; use a small --M)
+
+ln-opt and ln-translate come from PATH (build/bin), ptxas from PATH or
+--ptxas. --pipeline passes options to --blk-to-ptx (e.g. prefetch-loads=true,
+as the build does for the kernels in LN_PREFETCHED_KERNELS).
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+# Each kernel: its source, its blocks' binding, the pointer arguments that
+# the aligned flavour declares divisible by 16, and its ln-run arguments
+# (T the element type, N the features, M the rows, P the programs).
+KERNELS = {
+    "fwd-persistent": {
+        "entry": "layer_norm_fwd_persistent",
+        "source": "kernels/layer_norm_fwd_persistent.mlir",
+        "binding": "BLOCK_SIZE",
+        "divisible": "0,1,2,3,6,7,9",
+        "arguments": ["{T}*:{MN}=rand", "{T}*:{MN}", "{T}*:{N}=rand",
+                      "{T}*:{N}=rand", "f32*:{M}", "f32*:{M}", "i64={N}",
+                      "i64={N}", "i32={M}", "i32={N}", "f32=1e-5"],
+        # Bytes moved: read x, write y.
+        "bytes_per_element": 2,
+    },
+    "bwd-dx-persistent": {
+        "entry": "layer_norm_bwd_dx_persistent",
+        "source": "kernels/layer_norm_bwd_dx_persistent.mlir",
+        "binding": "BLOCK_SIZE_N",
+        "divisible": "0,1,2,3,4,5,8,9,10,12",
+        "arguments": ["{T}*:{MN}", "{T}*:{MN}=randn", "f32*:{PN}",
+                      "f32*:{PN}", "{T}*:{MN}=randn", "{T}*:{N}=rand",
+                      "f32*:{M}=randn", "f32*:{M}=rand", "i64={N}",
+                      "i64={N}", "i64={N}", "i32={M}", "i32={N}"],
+        # Bytes moved: read x and dy, write dx.
+        "bytes_per_element": 3,
+    },
+}
+ELEMENT_BYTES = {"f16": 2, "bf16": 2, "f32": 4}
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REGISTERS_PER_SM = 65536
+THREADS_PER_SM = 2048
+CTAS_PER_SM = 32
+
+
+def run_checked(command, what):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError("%s failed (exit %d): %s\n%s" % (
+            what, result.returncode, " ".join(map(shlex.quote, command)),
+            result.stderr.strip()))
+    return result.stdout + result.stderr
+
+
+def resident_ctas(registers, warps):
+    """CTAs a multiprocessor holds, by registers (allocated per warp in
+    units of 256, so 8 a thread) and threads; shared memory is not the
+    limit for these kernels (their reductions use a few hundred bytes)."""
+    per_thread = (registers + 7) // 8 * 8
+    by_registers = REGISTERS_PER_SM // (per_thread * 32 * warps)
+    return max(0, min(by_registers, THREADS_PER_SM // (32 * warps),
+                      CTAS_PER_SM))
+
+
+def ptxas_usage(ptxas, ptx):
+    """(registers, spill bytes) as ptxas -v reports them."""
+    command = shlex.split(ptxas)
+    if "-v" not in command:
+        command.append("-v")
+    text = run_checked(command + [ptx, "-o", os.devnull], "ptxas")
+    registers = re.search(r"Used (\d+) registers", text)
+    spills = re.search(r"(\d+) bytes spill stores", text)
+    if not registers or not spills:
+        raise RuntimeError("no register count in ptxas's report:\n" + text)
+    return int(registers.group(1)), int(spills.group(1))
+
+
+def command_prepare(options):
+    os.makedirs(options.work, exist_ok=True)
+    variants, skipped = [], []
+    for kernel_name in options.kernel:
+        kernel = KERNELS[kernel_name]
+        source = options.source or os.path.join(REPO, kernel["source"])
+        for dtype in options.dtype:
+            for block in options.blocks:
+                for warps in options.warps:
+                    # A block the warps tile: whole 32-lane rows of it.
+                    if block % (32 * warps) or warps > 32:
+                        continue
+                    name = "%s_%s_%d_w%d_%s" % (
+                        kernel["entry"], dtype, block, warps,
+                        "generic" if options.generic else "aligned")
+                    specialize = "bind=%s=%d,T=%s num-warps=%d" % (
+                        kernel["binding"], block, dtype, warps)
+                    if not options.generic:
+                        specialize += " divisible-by-16=" + kernel["divisible"]
+                    pipeline = "--blk-to-ptx" + (
+                        "=" + options.pipeline if options.pipeline else "")
+                    blk = os.path.join(options.work, name + ".blk.mlir")
+                    mlir = os.path.join(options.work, name + ".mlir")
+                    ptx = os.path.join(options.work, name + ".ptx")
+                    run_checked(["ln-opt", source, "--blk-specialize=" +
+                                 specialize, "-o", blk], "ln-opt")
+                    run_checked(["ln-opt", blk, pipeline, "-o", mlir],
+                                "ln-opt")
+                    run_checked(["ln-translate", "--ptx", mlir, "-o", ptx],
+                                "ln-translate")
+                    registers, spills = ptxas_usage(options.ptxas, ptx)
+                    ctas = resident_ctas(registers, warps)
+                    entry = {"name": name, "kernel": kernel_name,
+                             "dtype": dtype, "block": block, "warps": warps,
+                             "aligned": not options.generic,
+                             "registers": registers, "spills": spills,
+                             "ctas_per_sm": ctas,
+                             "blk": os.path.basename(blk),
+                             "ptx": os.path.basename(ptx)}
+                    if spills or ctas == 0:
+                        skipped.append(entry)
+                    else:
+                        variants.append(entry)
+    with open(os.path.join(options.work, "manifest.json"), "w") as out:
+        json.dump({"variants": variants, "skipped": skipped}, out, indent=1)
+    for entry in variants + skipped:
+        print("%-52s %3d registers %4d B spills %2d CTAs/SM%s" % (
+            entry["name"], entry["registers"], entry["spills"],
+            entry["ctas_per_sm"], "" if entry in variants else "  (skipped)"))
+    print("tune: %d variants in %s, %d skipped (spills or no CTA fits)" % (
+        len(variants), options.work, len(skipped)))
+    return 0
+
+
+def launch_arguments(entry, M, sms):
+    kernel = KERNELS[entry["kernel"]]
+    N, programs = entry["block"], entry["ctas_per_sm"] * sms
+    programs = min(programs, M)
+    values = {"T": entry["dtype"], "N": N, "M": M, "MN": M * N,
+              "PN": programs * N}
+    arguments = ["--name", kernel["entry"], "--grid", str(programs),
+                 "--block", str(32 * entry["warps"])]
+    for argument in kernel["arguments"]:
+        arguments += ["--arg", argument.format(**values)]
+    return arguments
+
+
+def command_run(options):
+    with open(os.path.join(options.work, "manifest.json")) as manifest:
+        variants = json.load(manifest)["variants"]
+    rows = []
+    for entry in variants:
+        if options.cpu:
+            # The kernel as blk on the CPU evaluator, with the arguments
+            # the GPU run passes: they must fit its signature.
+            command = [options.ln_run, "kernel",
+                       os.path.join(options.work, entry["blk"]), "--cpu"]
+            command += launch_arguments(entry, options.M, options.sms)
+            command += ["--print", "0"]
+            run_checked(command, "ln-run --cpu")
+            rows.append(entry)
+            continue
+        command = [options.ln_run, "kernel",
+                   os.path.join(options.work, entry["ptx"])]
+        command += launch_arguments(entry, options.M, options.sms)
+        command += ["--bench", "--print", "0", "--reps", str(options.reps),
+                    "--warmup", "5"]
+        if options.dry_run:
+            print(" ".join(map(shlex.quote, command)))
+            continue
+        text = run_checked(command, "ln-run")
+        time = re.search(r"time: ([0-9.]+) ms", text)
+        if not time:
+            raise RuntimeError("no time in ln-run's output:\n" + text)
+        milliseconds = float(time.group(1))
+        bytes_moved = (KERNELS[entry["kernel"]]["bytes_per_element"] *
+                       ELEMENT_BYTES[entry["dtype"]] * options.M *
+                       entry["block"])
+        rows.append(dict(entry, ms=milliseconds,
+                         gbps=bytes_moved / milliseconds / 1e6))
+    if options.dry_run:
+        return 0
+    if options.cpu:
+        print("tune: %d variants ran on the CPU evaluator with their launch "
+              "arguments" % len(rows))
+        return 0
+    fields = ["kernel", "dtype", "block", "aligned", "warps", "registers",
+              "ctas_per_sm", "ms", "gbps"]
+    path = os.path.join(options.work, "results.csv")
+    with open(path, "w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    best = {}
+    for row in rows:
+        key = (row["kernel"], row["dtype"], row["block"], row["aligned"])
+        if key not in best or row["ms"] < best[key]["ms"]:
+            best[key] = row
+    for key in sorted(best):
+        row = best[key]
+        print("%-18s %-4s %6d %-7s fastest on %2d warps: %.4f ms, %.0f GB/s" % (
+            row["kernel"], row["dtype"], row["block"],
+            "aligned" if row["aligned"] else "generic", row["warps"],
+            row["ms"], row["gbps"]))
+    print("tune: %d variants timed, written to %s" % (len(rows), path))
+    return 0
+
+
+def comma_list(kind):
+    return lambda text: [kind(item) for item in text.split(",") if item]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    prepare = commands.add_parser("prepare")
+    prepare.add_argument("--work", required=True)
+    prepare.add_argument("--kernel", type=comma_list(str),
+                         default=list(KERNELS))
+    prepare.add_argument("--dtype", type=comma_list(str), default=["f16"])
+    prepare.add_argument("--blocks", type=comma_list(int),
+                         default=[512 * i for i in range(4, 17)])
+    prepare.add_argument("--warps", type=comma_list(int),
+                         default=[4, 8, 12, 16, 24, 32])
+    prepare.add_argument("--generic", action="store_true",
+                         help="the generic flavour (default: aligned)")
+    prepare.add_argument("--pipeline", default="",
+                         help="--blk-to-ptx options, e.g. prefetch-loads=true")
+    prepare.add_argument("--source", help="another source for the kernel")
+    prepare.add_argument("--ptxas", default="ptxas -arch=sm_90")
+    run = commands.add_parser("run")
+    run.add_argument("--work", required=True)
+    run.add_argument("--ln-run", default="ln-run")
+    run.add_argument("--M", type=int, default=4096)
+    run.add_argument("--sms", type=int, default=132,
+                     help="multiprocessors (132 on the H200)")
+    run.add_argument("--reps", type=int, default=30)
+    run.add_argument("--dry-run", action="store_true",
+                     help="print the ln-run commands only")
+    run.add_argument("--cpu", action="store_true",
+                     help="run each variant's blk on the CPU evaluator "
+                          "instead (no timing; checks the arguments)")
+    options = parser.parse_args()
+    for name in getattr(options, "kernel", []):
+        if name not in KERNELS:
+            parser.error("--kernel %s: expected one of %s" % (
+                name, ", ".join(KERNELS)))
+    for dtype in getattr(options, "dtype", []):
+        if dtype not in ELEMENT_BYTES:
+            parser.error("--dtype %s: expected f16, bf16 or f32" % dtype)
+    try:
+        return (command_prepare if options.command == "prepare"
+                else command_run)(options)
+    except RuntimeError as error:
+        print("tune: " + str(error), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
