@@ -16,11 +16,12 @@ warning (docs/python.md). Environment:
                           cache, $TORCH_EXTENSIONS_DIR or
                           ~/.cache/torch_extensions/<python and CUDA tag>)
 
-A failed build is remembered in the build folder (ln-build-failed.txt)
+A failed compile is remembered in the build folder (ln-build-failed.txt)
 with what it depended on (the source and header, torch, $CXX, the
 interpreter): later processes fall back at once instead of failing the
 same build again, until one of those changes, the file is removed or
-LN_TORCH_OPS=cpp-only asks for a new attempt.
+LN_TORCH_OPS=cpp-only asks for a new attempt; a build that succeeds
+clears the record.
 """
 
 from __future__ import annotations
@@ -34,14 +35,13 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from . import _runtime
 
 __all__ = ["OPERATORS_ENV", "BUILD_DIRECTORY_ENV", "SOURCE",
            "header_directory", "cuda_include_directories",
-           "loaded_cxx_runtime", "remove_stale_lock", "recorded_failure",
-           "record_failure", "load"]
+           "loaded_cxx_runtime", "remove_stale_lock", "build_once", "load"]
 
 OPERATORS_ENV = "LN_TORCH_OPS"
 BUILD_DIRECTORY_ENV = "LN_TORCH_EXTENSION_DIR"
@@ -142,25 +142,31 @@ def remove_stale_lock(build_directory: Path,
     return True
 
 
-def recorded_failure(build_directory: Path, key: str) -> Optional[str]:
-    """Why the last build with `key` (the source, torch and compiler it
-    used) failed in `build_directory`, or None if it did not."""
+def build_once(build_directory: Path, key: str, retry: bool,
+               build: Callable[[], None]) -> None:
+    """Runs `build` unless an earlier one with the same `key` (what a build
+    depends on) failed in `build_directory` and `retry` is False: then
+    raises RuntimeError with that failure's reason, at once. A failure is
+    recorded there (ln-build-failed.txt), a success clears the record."""
+    record = build_directory / _FAILURE_RECORD
     try:
-        recorded_key, reason = (build_directory / _FAILURE_RECORD).read_text(
-        ).split("\n", 1)
+        recorded_key, reason = record.read_text().split("\n", 1)
     except (OSError, ValueError):
-        return None
-    return reason if recorded_key == key else None
-
-
-def record_failure(build_directory: Path, key: str, reason: str) -> None:
-    """Remembers that the build with `key` failed, and why: later processes
-    fall back at once instead of failing the same build again."""
+        recorded_key = reason = None
+    if recorded_key == key and not retry:
+        raise RuntimeError(
+            f"an earlier build with this source, torch and compiler "
+            f"failed, and is not tried again (remove {record} or set "
+            f"{OPERATORS_ENV}=cpp-only to retry): {reason}")
     try:
-        build_directory.mkdir(parents=True, exist_ok=True)
-        (build_directory / _FAILURE_RECORD).write_text(f"{key}\n{reason}")
-    except OSError:
-        pass  # nowhere to write: the next process tries again
+        build()
+    except Exception as error:
+        try:
+            record.write_text(f"{key}\n{_summary(error)}")
+        except OSError:
+            pass  # nowhere to write: the next process tries again
+        raise
+    record.unlink(missing_ok=True)
 
 
 def _build_key() -> str:
@@ -195,7 +201,7 @@ def _build_directory(name: str) -> Path:
     return directory
 
 
-def _build_and_load(name: str, build_directory: Path) -> None:
+def _build_and_load(name: str, build_directory: Path, retry: bool) -> None:
     import torch
     from torch.utils import cpp_extension
 
@@ -216,21 +222,25 @@ def _build_and_load(name: str, build_directory: Path) -> None:
     cxx_runtime = loaded_cxx_runtime()
     linked = [str(cxx_runtime)] if cxx_runtime and cxx_runtime.is_file() \
         else []
+    include_paths = [str(header_directory()), *cuda_include_directories()]
     remove_stale_lock(build_directory)
     # torch writes the flags into a ninja file whose commands a shell runs:
-    # paths are quoted.
-    cpp_extension.load(
-        name=name,
-        sources=[str(SOURCE)],
-        extra_cflags=["-O2"],
-        extra_include_paths=[str(header_directory()),
-                             *cuda_include_directories()],
-        extra_ldflags=[shlex.quote(flag) for flag in (
-            *linked, f"-L{runtime.parent}", f"-l:{runtime.name}",
-            f"-Wl,-rpath,{runtime.parent}")] + ["-lc10_cuda"],
-        build_directory=str(build_directory),
-        verbose=False,
-        is_python_module=False)
+    # paths are quoted. Only the compile and load are remembered when they
+    # fail; the checks above are quick and run every time.
+    def build() -> None:
+        cpp_extension.load(
+            name=name,
+            sources=[str(SOURCE)],
+            extra_cflags=["-O2"],
+            extra_include_paths=include_paths,
+            extra_ldflags=[shlex.quote(flag) for flag in (
+                *linked, f"-L{runtime.parent}", f"-l:{runtime.name}",
+                f"-Wl,-rpath,{runtime.parent}")] + ["-lc10_cuda"],
+            build_directory=str(build_directory),
+            verbose=False,
+            is_python_module=False)
+
+    build_once(build_directory, _build_key(), retry, build)
 
 
 def _summary(error: BaseException, limit: int = 1500) -> str:
@@ -260,20 +270,8 @@ def load() -> bool:
         tag = hashlib.sha256(
             str(_runtime.library_path()).encode()).hexdigest()[:8]
         name = f"ln_torch_ops_{tag}"
-        build_directory = _build_directory(name)
-        key = _build_key()
-        failure = recorded_failure(build_directory, key)
-        if failure is not None and choice == "cpp":
-            raise RuntimeError(
-                f"an earlier build with this source, torch and compiler "
-                f"failed, and is not tried again (remove "
-                f"{build_directory / _FAILURE_RECORD} or set "
-                f"{OPERATORS_ENV}=cpp-only to retry): {failure}")
-        try:
-            _build_and_load(name, build_directory)
-        except Exception as error:
-            record_failure(build_directory, key, _summary(error))
-            raise
+        _build_and_load(name, _build_directory(name),
+                        retry=choice == "cpp-only")
     except Exception as error:  # no compiler, no ninja, no headers, ...
         if choice == "cpp-only":
             raise

@@ -137,10 +137,10 @@ def layer_norm(x: torch.Tensor,
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     shape = ops.normalize_shape(normalized_shape)
     eps = float(eps)
-    if ops.native and not torch.compiler.is_compiling():
+    eager = not torch.compiler.is_compiling()
+    if ops.native and eager:
         return _native_layer_norm(x, shape, weight, bias, eps)
-    if (eager_fast_path and not torch.compiler.is_compiling()
-            and _plain_eager_call(x, weight, bias)):
+    if eager and eager_fast_path and _plain_eager_call(x, weight, bias):
         N = ops.check_arguments(x, shape, weight, bias)
         M = x.numel() // N if N else ops.count_rows(x, shape)
         if torch.is_grad_enabled() and (

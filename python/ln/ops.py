@@ -32,7 +32,7 @@ from . import _native, _runtime
 
 __all__ = [
     "normalize_shape", "check_arguments", "count_rows", "as_rows", "forward",
-    "backward", "native", "runtime_error",
+    "backward", "check_backward_arguments", "native", "runtime_error",
     "layer_norm_fwd", "layer_norm_bwd",
 ]
 
@@ -104,6 +104,30 @@ def check_arguments(x, normalized_shape: Sequence[int],
             raise TypeError(f"{name} must be a floating-point tensor, got "
                             f"{tensor.dtype}")
     return math.prod(shape)
+
+
+def check_backward_arguments(dy, x, normalized_shape: Sequence[int],
+                             mean, rstd, weight: Optional[torch.Tensor],
+                             bias: Optional[torch.Tensor]) -> tuple[int, int]:
+    """check_arguments, and that dy and the statistics are what the kernels
+    read: dy as x (shape, dtype, device), mean and rstd as M contiguous
+    float32 values on x's device. Returns (M, N). The C++ operators check
+    the same, with the same messages."""
+    N = check_arguments(x, normalized_shape, weight, bias)
+    M = count_rows(x, normalized_shape)
+    if (not isinstance(dy, torch.Tensor) or dy.shape != x.shape
+            or dy.device != x.device or dy.dtype != x.dtype):
+        got = (f"{list(dy.shape)}, {dy.dtype}, {dy.device}"
+               if isinstance(dy, torch.Tensor) else type(dy).__name__)
+        raise ValueError(f"dy must match x ({list(x.shape)}, {x.dtype}, "
+                         f"{x.device}), got {got}")
+    for stats in (mean, rstd):
+        if (not isinstance(stats, torch.Tensor)
+                or stats.dtype != torch.float32 or stats.numel() != M
+                or not stats.is_contiguous() or stats.device != x.device):
+            raise ValueError(f"mean and rstd must be {M} contiguous float32 "
+                             f"values on {x.device}")
+    return M, N
 
 
 #===----------------------------------------------------------------------===#
@@ -334,8 +358,8 @@ def _define_python_operators():
         """dx, dw and db of layer_norm_fwd; an empty tensor in place of each
         one output_mask does not ask for (or of dw, db without weight,
         bias)."""
-        N = math.prod(normalized_shape)
-        M = count_rows(x, normalized_shape)
+        M, N = check_backward_arguments(dy, x, normalized_shape, mean, rstd,
+                                        weight, bias)
         rows, stride = as_rows(x, M, N) if M and N else (x, N)
         grads = backward(dy, rows, stride, x.shape, M, N, weight, bias,
                          mean.data_ptr(), rstd.data_ptr(), output_mask)
@@ -389,6 +413,8 @@ def _(x, normalized_shape, weight, bias, eps):
 
 @torch.library.register_fake("ln::layer_norm_bwd")
 def _(dy, x, normalized_shape, mean, rstd, weight, bias, output_mask):
+    check_backward_arguments(dy, x, normalized_shape, mean, rstd, weight,
+                             bias)
     need_dx, need_dw, need_db = output_mask
     return (torch.empty(x.shape, dtype=x.dtype, device=x.device)
             if need_dx else dy.new_empty(0),

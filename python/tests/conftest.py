@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,28 @@ def kernels_embedded(runtime_library):
         _skip_or_fail(f"{_runtime.library_path()} embeds no kernels "
                       f"(built with LN_BUILD_COMPILER=OFF)")
     return runtime_library
+
+
+def _run_python(code: str, cwd: Path, timeout: float = 600,
+                **environment: str) -> subprocess.CompletedProcess:
+    """Runs `code` (dedented) in a fresh interpreter, in `cwd`, that
+    imports the `ln` under test (its package first on PYTHONPATH), with
+    `environment` added; LN_TORCH_OPS only where `environment` gives it,
+    so that each child chooses its operators explicitly."""
+    import ln
+
+    env = {key: value for key, value in os.environ.items()
+           if key != "LN_TORCH_OPS"}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(ln.__file__).resolve().parents[1])]
+        + [path for path in [os.environ.get("PYTHONPATH")] if path])
+    env.update(environment)
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
+                          capture_output=True, text=True, cwd=cwd, env=env,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def run_python():
+    """_run_python: a child interpreter on the `ln` under test."""
+    return _run_python

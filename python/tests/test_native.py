@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import textwrap
 import time
@@ -16,19 +15,6 @@ import pytest
 
 from ln import _native
 
-PACKAGE_PARENT = Path(_native.__file__).resolve().parents[1]
-
-
-def run_python(code: str, tmp_path: Path, **environment: str):
-    """Runs `code` in a fresh interpreter that imports this `ln`."""
-    env = {key: value for key, value in os.environ.items()
-           if key != _native.OPERATORS_ENV}
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PACKAGE_PARENT), env.get("PYTHONPATH", "")])
-    env.update(environment)
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
-                          capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=600)
 
 
 def test_the_source_and_header_are_found():
@@ -51,7 +37,7 @@ def torch_or_skip():
     return pytest.importorskip("torch", reason="these tests need PyTorch")
 
 
-def test_a_failed_build_falls_back_with_one_warning(tmp_path):
+def test_a_failed_build_falls_back_with_one_warning(tmp_path, run_python):
     """No compiler: ln.ops defines the Python operators, after one
     warning naming the failure, and they work."""
     torch_or_skip()
@@ -70,6 +56,10 @@ def test_a_failed_build_falls_back_with_one_warning(tmp_path):
            "PYTHONWARNINGS": "default"})
     assert result.returncode == 0, result.stderr
     assert "native False" in result.stdout
+    import torch
+
+    if torch.cuda.is_available():
+        assert "computed" in result.stdout, result.stdout
     warnings = [line for line in result.stderr.splitlines()
                 if "ln: the C++ operator library could not be built" in line]
     assert len(warnings) == 1, result.stderr
@@ -85,7 +75,7 @@ def test_a_failed_build_falls_back_with_one_warning(tmp_path):
         in again.stderr, again.stderr
 
 
-def test_python_operators_on_request(tmp_path):
+def test_python_operators_on_request(tmp_path, run_python):
     torch_or_skip()
     result = run_python("import ln.ops; print('native', ln.ops.native)",
                         tmp_path, **{_native.OPERATORS_ENV: "python"})
@@ -123,10 +113,12 @@ def test_the_cpp_operators_are_in_use():
         assert "ln_torch_ops.cpp" in table, table
 
 
-def test_both_operators_compute_the_same(tmp_path):
+def test_both_operators_compute_the_same(tmp_path, run_python):
     """The C++ and the Python operators launch the same kernels on the same
     rows: bitwise equal y and gradients, with and without weight, bias,
-    on a strided x and with parameters of another dtype."""
+    on a strided x and with parameters of another dtype; the Python
+    operators both through the eager shortcut and through the
+    dispatcher."""
     torch = torch_or_skip()
     if not torch.cuda.is_available():
         pytest.skip("needs a CUDA GPU")
@@ -135,7 +127,9 @@ def test_both_operators_compute_the_same(tmp_path):
     if not ln.ops.native:
         pytest.skip("the C++ operator library is not loaded")
     code = """
-        import sys, torch, ln
+        import torch, ln, ln.functional, ln.ops
+        assert ln.ops.native == NATIVE
+        ln.functional.eager_fast_path = SHORTCUT
         torch.manual_seed(0)
         results = []
         base = torch.randn(300, 1100, dtype=torch.bfloat16, device="cuda")
@@ -156,25 +150,28 @@ def test_both_operators_compute_the_same(tmp_path):
             y = ln.layer_norm(x, (N,), weight, bias, 1e-5)
             dy = torch.randn_like(y)
             results += [y, *torch.autograd.grad(y, inputs, dy)]
-        torch.save([t.cpu() for t in results], sys.argv[1])
+        torch.save([t.cpu() for t in results], OUT)
     """
     outputs = {}
-    for choice in ("cpp-only", "python"):
-        path = tmp_path / f"{choice}.pt"
-        result = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code), str(path)],
-            capture_output=True, text=True, timeout=600,
-            env={**os.environ, _native.OPERATORS_ENV: choice,
-                 "PYTHONPATH": os.pathsep.join(
-                     [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")])})
+    for run, choice, shortcut in (("cpp", "cpp-only", True),
+                                  ("python-shortcut", "python", True),
+                                  ("python-dispatcher", "python", False)):
+        path = tmp_path / f"{run}.pt"
+        setup = (f"NATIVE = {choice == 'cpp-only'}\nSHORTCUT = {shortcut}\n"
+                 f"OUT = {str(path)!r}\n")
+        result = run_python(setup + textwrap.dedent(code), tmp_path,
+                            **{_native.OPERATORS_ENV: choice})
         assert result.returncode == 0, result.stderr
-        outputs[choice] = torch.load(path)
-    for native, python in zip(outputs["cpp-only"], outputs["python"]):
-        assert native.dtype == python.dtype and native.shape == python.shape
-        assert torch.equal(native, python)
+        outputs[run] = torch.load(path)
+    for run in ("python-shortcut", "python-dispatcher"):
+        assert len(outputs[run]) == len(outputs["cpp"]) == 10
+        for native, python in zip(outputs["cpp"], outputs[run]):
+            assert (native.dtype == python.dtype
+                    and native.shape == python.shape), run
+            assert torch.equal(native, python), run
 
 
-def test_a_torch_error_through_the_cpp_operators_is_raised(tmp_path):
+def test_a_torch_error_through_the_cpp_operators_is_raised(tmp_path, run_python):
     """A fresh process's first C++ exception through ln_torch_ops.cpp is
     libtorch's (no CPU kernel for layer_norm_bwd): raised, not an abort in
     the private unwinder of the static libstdc++ that libln_runtime.so
@@ -200,7 +197,7 @@ def test_a_torch_error_through_the_cpp_operators_is_raised(tmp_path):
     assert "raised NotImplementedError" in result.stdout, result.stdout
 
 
-def test_a_cpp_message_with_numbers_is_raised(tmp_path):
+def test_a_cpp_message_with_numbers_is_raised(tmp_path, run_python):
     """The C++ operators format shapes into their messages with torch's C++
     runtime. Built by a compiler whose default is a static libstdc++, the
     library once carried a private copy whose streams crashed (SIGSEGV) on
@@ -276,11 +273,30 @@ def test_a_stale_build_lock_is_removed(tmp_path):
     assert _native.remove_stale_lock(tmp_path) is False  # no lock at all
 
 
-def test_a_failed_build_is_remembered_by_its_key(tmp_path):
-    assert _native.recorded_failure(tmp_path, "key-1") is None
-    _native.record_failure(tmp_path / "build", "key-1",
-                           "CalledProcessError: ld: cannot find -lc10_cuda")
-    assert _native.recorded_failure(tmp_path / "build", "key-1") == (
-        "CalledProcessError: ld: cannot find -lc10_cuda")
-    # Another source, torch or compiler: built again.
-    assert _native.recorded_failure(tmp_path / "build", "key-2") is None
+def test_a_failed_build_is_remembered_until_a_build_succeeds(tmp_path):
+    """build_once: a failure is recorded with its key; the next call with
+    that key raises its reason without building, unless it retries; a
+    success clears the record; another key builds regardless."""
+    builds = []
+
+    def failing():
+        builds.append("failing")
+        raise RuntimeError("ld: cannot find -lc10_cuda")
+
+    def succeeding():
+        builds.append("succeeding")
+
+    with pytest.raises(RuntimeError, match="cannot find -lc10_cuda"):
+        _native.build_once(tmp_path, "key-1", False, failing)
+    with pytest.raises(RuntimeError,
+                       match="an earlier build .* failed.*cannot find"):
+        _native.build_once(tmp_path, "key-1", False, succeeding)
+    assert builds == ["failing"]
+    _native.build_once(tmp_path, "key-1", True, succeeding)  # a retry
+    assert not (tmp_path / "ln-build-failed.txt").exists()
+    _native.build_once(tmp_path, "key-1", False, succeeding)
+    assert builds == ["failing", "succeeding", "succeeding"]
+    with pytest.raises(RuntimeError, match="cannot find -lc10_cuda"):
+        _native.build_once(tmp_path, "key-1", False, failing)
+    _native.build_once(tmp_path, "key-2", False, succeeding)  # another key
+    assert builds[-2:] == ["failing", "succeeding"]

@@ -7,9 +7,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -23,16 +21,9 @@ HEADER = Path(__file__).resolve().parents[2] / "include/ln/Runtime/ln.h"
 FAKE = 1 << 20
 
 
-def run_python(code: str, tmp_path: Path, **env: str) -> str:
-    """Runs `code` in a fresh interpreter importing the `ln` under test;
-    returns its stdout."""
-    environment = dict(os.environ, **env)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(ln.__file__).resolve().parents[1])]
-        + [p for p in [os.environ.get("PYTHONPATH")] if p])
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
-                            capture_output=True, text=True, cwd=tmp_path,
-                            env=environment, timeout=60)
+def run_ok(run_python, code: str, tmp_path: Path, **environment: str) -> str:
+    """run_python's stdout; the child must exit 0."""
+    result = run_python(code, tmp_path, timeout=60, **environment)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -48,8 +39,8 @@ def declared_functions() -> dict[str, int]:
     return functions
 
 
-def test_import_needs_neither_torch_nor_a_gpu(tmp_path):
-    output = run_python("""
+def test_import_needs_neither_torch_nor_a_gpu(tmp_path, run_python):
+    output = run_ok(run_python, """
         import sys
 
         class BlockTorch:
@@ -70,9 +61,9 @@ def test_import_needs_neither_torch_nor_a_gpu(tmp_path):
     assert output.startswith("needs torch: torch is blocked"), output
 
 
-def test_missing_library_is_a_clear_error(tmp_path):
+def test_missing_library_is_a_clear_error(tmp_path, run_python):
     missing = tmp_path / "nowhere" / "libln_runtime.so"
-    output = run_python("""
+    output = run_ok(run_python, """
         import ln
         try:
             ln.init()
@@ -99,8 +90,8 @@ def test_library_is_found_where_the_package_looks(runtime_library):
     assert path in _runtime.library_candidates()
 
 
-def test_no_driver_is_a_clear_error(runtime_library, tmp_path):
-    output = run_python("""
+def test_no_driver_is_a_clear_error(runtime_library, tmp_path, run_python):
+    output = run_ok(run_python, """
         import ln
         try:
             ln.init()
@@ -112,8 +103,9 @@ def test_no_driver_is_a_clear_error(runtime_library, tmp_path):
                              "so there is no usable NVIDIA driver"), output
 
 
-def test_launch_without_driver_is_a_clear_error(kernels_embedded, tmp_path):
-    output = run_python(f"""
+def test_launch_without_driver_is_a_clear_error(kernels_embedded, tmp_path,
+                                                run_python):
+    output = run_ok(run_python, f"""
         import ln
         from ln import _runtime
         try:

@@ -5,10 +5,6 @@ torch.nn.functional.layer_norm accepts, on both of ln.layer_norm's paths
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 torch = pytest.importorskip("torch", reason="these tests need PyTorch")
@@ -28,11 +24,12 @@ DTYPES = [torch.float16, torch.bfloat16, torch.float32]
 ULPS = {torch.float16: 8, torch.bfloat16: 8, torch.float32: 256}
 
 
-@pytest.fixture(params=["eager", "dispatcher"])
+@pytest.fixture(params=["dispatcher"] if ln.ops.native
+                else ["eager", "dispatcher"])
 def path(request, monkeypatch):
     """Runs a test on ln.layer_norm's eager shortcut, then with every call
-    through torch.ops.ln (the same path where the operators are the C++
-    library's)."""
+    through torch.ops.ln; with the C++ operators, through torch.ops.ln only
+    (ln.layer_norm has no other path then)."""
     monkeypatch.setattr(ln.functional, "eager_fast_path",
                         request.param == "eager")
     return request.param
@@ -134,6 +131,38 @@ def test_backward_computes_what_is_asked():
         [False, True, True])
     assert dx.numel() == 0 and db.numel() == 0  # no bias: no db
     assert dw.shape == weight.shape
+
+
+def test_the_backward_operator_checks_dy_and_the_statistics():
+    """Whichever library defines it, and its fake alike: dy must be x's
+    shape, dtype and device, mean and rstd M contiguous float32 values
+    (the kernels read them as such)."""
+    x = torch.randn(4, 8, device="cuda")
+    weight = torch.ones(8, device="cuda")
+    _, mean, rstd = torch.ops.ln.layer_norm_fwd(x, [8], weight, None, EPS)
+    backward = torch.ops.ln.layer_norm_bwd
+    mask = [True, True, False]
+    dy_message = (r"dy must match x \(\[4, 8\], torch.float32, cuda:0\), "
+                  r"got \[4, 8\], torch.float16, cuda:0")
+    stats_message = "mean and rstd must be 4 contiguous float32 values"
+    with pytest.raises(ValueError, match=dy_message):
+        backward(x.half(), x, [8], mean, rstd, weight, None, mask)
+    with pytest.raises(ValueError, match="dy must match x"):
+        backward(x[:3], x, [8], mean, rstd, weight, None, mask)
+    with pytest.raises(ValueError, match=stats_message):
+        backward(x, x, [8], mean[:3], rstd, weight, None, mask)
+    with pytest.raises(ValueError, match=stats_message):
+        backward(x, x, [8], mean, rstd.double(), weight, None, mask)
+    with pytest.raises(ValueError, match=stats_message):
+        backward(x, x, [8], mean, torch.ones(8, device="cuda")[::2], weight,
+                 None, mask)
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with FakeTensorMode() as mode:
+        fakes = [mode.from_tensor(t) for t in (x, mean, rstd, weight)]
+        with pytest.raises(ValueError, match=dy_message):
+            backward(fakes[0].half(), fakes[0], [8], fakes[1], fakes[2],
+                     fakes[3], None, mask)
 
 
 def test_compile_fullgraph():
@@ -366,7 +395,7 @@ def test_zero_size(path, shape, normalized):
     assert torch.equal(db, torch.zeros_like(bias))
 
 
-def test_double_backward_is_refused(path):
+def test_double_backward_is_refused(path, tmp_path, run_python):
     x = leaf(torch.randn(8, 64, device="cuda"))
     weight = leaf(torch.rand(64, device="cuda"))
     y = ln.layer_norm(x, (64,), weight)
@@ -379,12 +408,11 @@ def test_double_backward_is_refused(path):
             torch.autograd.grad(y, x, torch.randn_like(y), create_graph=True)
         return
     if ln.ops.native:
-        if path == "eager":
-            pytest.skip("the C++ operators have one path: see 'dispatcher'")
         # In a child process: a failure there must not end this one, and
         # the refusal is its first C++ exception (as it was when it aborted).
-        code = textwrap.dedent("""
-            import torch, ln
+        result = run_python("""
+            import torch, ln, ln.ops
+            assert ln.ops.native
             x = torch.randn(8, 64, device="cuda", requires_grad=True)
             y = ln.layer_norm(x, (64,), torch.rand(64, device="cuda"))
             (dx,) = torch.autograd.grad(y, x, torch.randn_like(y),
@@ -393,9 +421,7 @@ def test_double_backward_is_refused(path):
                 dx.sum().backward()
             except RuntimeError as error:
                 print(error, flush=True)  # a later abort loses no output
-        """)
-        result = subprocess.run([sys.executable, "-c", code],
-                                capture_output=True, text=True, timeout=300)
+        """, tmp_path, LN_TORCH_OPS="cpp-only")
         assert result.returncode == 0, (f"exit status {result.returncode} "
                                          f"(-6: SIGABRT)\n"
                                          + result.stderr[-2000:])

@@ -280,9 +280,10 @@ Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
   // The kernels read dy as x's rows and M float32 statistics.
   TORCH_CHECK_VALUE(dy.sizes() == x.sizes() && dy.device() == x.device() &&
                         dy.scalar_type() == x.scalar_type(),
-                    "dy must match x (", x.sizes(), ", ", x.scalar_type(), ", ",
-                    x.device(), "), got ", dy.sizes(), ", ", dy.scalar_type(),
-                    ", ", dy.device());
+                    "dy must match x (", x.sizes(), ", ",
+                    dtypeName(x.scalar_type()), ", ", x.device(), "), got ",
+                    dy.sizes(), ", ", dtypeName(dy.scalar_type()), ", ",
+                    dy.device());
   for (const Tensor *stats : {&mean, &rstd})
     TORCH_CHECK_VALUE(stats->scalar_type() == at::kFloat &&
                           stats->numel() == M && stats->is_contiguous() &&
