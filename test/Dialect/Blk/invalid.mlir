@@ -796,3 +796,15 @@ func.func @noalias_on_an_integer(%p: !blk.ptr<f32> {blk.noalias}, %n: i32 {blk.n
 func.func @noalias_with_a_value(%p: !blk.ptr<f32> {blk.noalias = 1 : i32}) {
   return
 }
+
+// -----
+
+// A declaration has no body, hence no block arguments: its argument types
+// decide (this crashed the verifier). A pointer is accepted...
+func.func private @declared_noalias_pointer(!blk.ptr<f16> {blk.noalias})
+
+// -----
+
+// ...an integer is not.
+// expected-error @+1 {{'blk.noalias' marks pointer arguments; argument 0 is 'i32'}}
+func.func private @declared_noalias_integer(i32 {blk.noalias})

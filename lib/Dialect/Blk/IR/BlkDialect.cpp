@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -35,14 +36,22 @@ LogicalResult BlkDialect::verifyRegionArgAttribute(Operation *op,
   if (attribute.getName() != kNoAliasAttrName)
     return success();
   if (!isa<UnitAttr>(attribute.getValue()))
-    return op->emitError("'") << kNoAliasAttrName
-                              << "' is a unit attribute, got "
-                              << attribute.getValue();
-  Type type = op->getRegion(regionIndex).getArgument(argIndex).getType();
+    return op->emitError("'")
+           << kNoAliasAttrName << "' is a unit attribute, got "
+           << attribute.getValue();
+  // A function's argument types, its body or not (a declaration has none).
+  Type type;
+  if (auto function = dyn_cast<FunctionOpInterface>(op))
+    type = function.getArgumentTypes()[argIndex];
+  else if (!op->getRegion(regionIndex).empty())
+    type = op->getRegion(regionIndex).getArgument(argIndex).getType();
+  else
+    return op->emitError("'")
+           << kNoAliasAttrName << "' marks arguments of a function";
   if (!isa<PtrType>(type))
-    return op->emitError("'") << kNoAliasAttrName
-                              << "' marks pointer arguments; argument "
-                              << argIndex << " is " << type;
+    return op->emitError("'")
+           << kNoAliasAttrName << "' marks pointer arguments; argument "
+           << argIndex << " is " << type;
   return success();
 }
 
