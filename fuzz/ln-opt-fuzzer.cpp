@@ -4,9 +4,9 @@
 // compile-time parameters are specialized (every blk.constexpr bound to one
 // of 64, 24, 96, 1536 or 4608, on 2, 1, 3, 4 or 9 warps, picked from the
 // input's length so that sizes and warp counts that are not powers of two
-// are explored too; every !blk.typevar to f16); every other length class
-// goes through blk-prefetch-loads too; then the whole --blk-to-ptx
-// pipeline runs, down to PTX. Errors are expected of most
+// are explored too; every !blk.typevar to f16); then the whole --blk-to-ptx
+// pipeline runs, down to PTX, with prefetch-loads=true for every other
+// length class. Errors are expected of most
 // inputs and are fine: only a crash, a hang, an assertion or (under
 // AddressSanitizer) a memory error is a finding. scripts/fuzz.sh builds and
 // runs it; its seeds are test/'s and kernels/' MLIR files.
@@ -46,7 +46,8 @@ SmallVector<std::string> bindingsFor(ModuleOp module, int64_t size) {
     if (auto constexprOp = dyn_cast<ln::blk::ConstexprOp>(op))
       constexprs.insert(constexprOp.getName());
     auto collect = [&](Type type) {
-      type.walk([&](ln::blk::TypeVarType var) { typeVars.insert(var.getName()); });
+      type.walk(
+          [&](ln::blk::TypeVarType var) { typeVars.insert(var.getName()); });
     };
     for (Type type : op->getResultTypes())
       collect(type);
@@ -74,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
   // Diagnostics are the expected outcome of bad input: swallow them.
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) { return success(); });
+  ScopedDiagnosticHandler quiet(&context,
+                                [](Diagnostic &) { return success(); });
 
   // MLIR's lexer stops at a NUL after the buffer: the fuzzer's bytes have
   // none, a std::string's do.
@@ -99,9 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     options.numWarps = kWarps[size / std::size(kSizes) % std::size(kWarps)];
     pm.addPass(ln::blk::createBlkSpecialize(options));
   }
-  if (size / (std::size(kSizes) * std::size(kWarps)) % 2)
-    pm.addPass(ln::blk::createBlkPrefetchLoads());
+  // The pipeline's own option, as the build asks for it.
   ln::BlkToPTXOptions pipeline;
+  pipeline.prefetchLoads = size / (std::size(kSizes) * std::size(kWarps)) % 2;
   ln::buildBlkToPTXPipeline(pm, pipeline);
   (void)pm.run(*module);
   return 0;

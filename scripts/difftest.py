@@ -38,14 +38,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import difftest_generate  # noqa: E402
 
 
-def run_checked(command, what, **kwargs):
+def run_checked(command, what, with_stderr=False, **kwargs):
+    """The command's stdout (and stderr after it, if `with_stderr`: ptxas
+    -v reports there); Failure naming it where it exits non-zero."""
     result = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if result.returncode != 0:
         raise Failure("%s failed (exit %d): %s\n%s" % (
             what, result.returncode, " ".join(map(shlex.quote, command))
             if isinstance(command, list) else command,
             result.stderr.strip()))
-    return result.stdout
+    return result.stdout + (result.stderr if with_stderr else "")
 
 
 class Failure(Exception):

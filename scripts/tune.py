@@ -25,8 +25,10 @@ sweep instead:
       same arguments (a check of the launch, no timing; use a small --M)
 
 ln-opt and ln-translate come from PATH (build/bin), ptxas from PATH or
---ptxas. --pipeline passes options to --blk-to-ptx (e.g. prefetch-loads=true,
-as the build does for the kernels in LN_PREFETCHED_KERNELS).
+--ptxas. --pipeline passes options to --blk-to-ptx (e.g.
+prefetch-loads=true, for a kernel written as a plain loop). The aligned
+flavour's divisible arguments are kernels/CMakeLists.txt's
+(test/Tools/tune.test checks that they agree).
 """
 
 import argparse
@@ -35,8 +37,10 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from difftest import Failure, run_checked  # noqa: E402
 
 # Each kernel: its source, its blocks' binding, the pointer arguments that
 # the aligned flavour declares divisible by 16, and its ln-run arguments
@@ -73,23 +77,13 @@ THREADS_PER_SM = 2048
 CTAS_PER_SM = 32
 
 
-def run_checked(command, what):
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError("%s failed (exit %d): %s\n%s" % (
-            what, result.returncode, " ".join(map(shlex.quote, command)),
-            result.stderr.strip()))
-    return result.stdout + result.stderr
-
-
 def resident_ctas(registers, warps):
     """CTAs a multiprocessor holds, by registers (allocated per warp in
     units of 256, so 8 a thread) and threads; shared memory is not the
     limit for these kernels (their reductions use a few hundred bytes)."""
     per_thread = (registers + 7) // 8 * 8
     by_registers = REGISTERS_PER_SM // (per_thread * 32 * warps)
-    return max(0, min(by_registers, THREADS_PER_SM // (32 * warps),
-                      CTAS_PER_SM))
+    return min(by_registers, THREADS_PER_SM // (32 * warps), CTAS_PER_SM)
 
 
 def ptxas_usage(ptxas, ptx):
@@ -97,7 +91,8 @@ def ptxas_usage(ptxas, ptx):
     command = shlex.split(ptxas)
     if "-v" not in command:
         command.append("-v")
-    text = run_checked(command + [ptx, "-o", os.devnull], "ptxas")
+    text = run_checked(command + [ptx, "-o", os.devnull], "ptxas",
+                       with_stderr=True)
     registers = re.search(r"Used (\d+) registers", text)
     spills = re.search(r"(\d+) bytes spill stores", text)
     if not registers or not spills:
@@ -195,7 +190,7 @@ def command_run(options):
         if options.dry_run:
             print(" ".join(map(shlex.quote, command)))
             continue
-        text = run_checked(command, "ln-run")
+        text = run_checked(command, "ln-run", with_stderr=True)
         time = re.search(r"time: ([0-9.]+) ms", text)
         if not time:
             raise RuntimeError("no time in ln-run's output:\n" + text)
@@ -278,7 +273,7 @@ def main():
     try:
         return (command_prepare if options.command == "prepare"
                 else command_run)(options)
-    except RuntimeError as error:
+    except (Failure, RuntimeError) as error:
         print("tune: " + str(error), file=sys.stderr)
         return 1
 

@@ -12,8 +12,8 @@
 
 // CHECK-LABEL: func.func @rows
 // CHECK-SAME: (%[[X:.*]]: !blk.ptr<f16> {blk.noalias}, %[[Y:.*]]: !blk.ptr<f16> {blk.noalias}, %[[M:.*]]: i32, %[[P:.*]]: i32, %[[PID:.*]]: i32)
-// CHECK-NOT: scf.if
 // CHECK: %[[RUNS:.*]] = arith.cmpi slt, %[[PID]], %[[M]] : i32
+// CHECK-NOT: scf.if
 // CHECK-NEXT: %[[START0:.*]] = arith.muli %[[PID]]
 // CHECK-NEXT: %[[ROW0:.*]] = blk.addptr %[[X]], %[[START0]]
 // CHECK: %[[RUNS_BLOCK:.*]] = blk.splat %[[RUNS]] : i1 -> tensor<1024xi1>
@@ -388,8 +388,8 @@ func.func @mixed(%A: !blk.ptr<i32>, %n: i32) -> i32 {
 // next one computed at iv + step without a select.
 
 // CHECK-LABEL: func.func @total_ops
-// CHECK-NOT: scf.if
 // CHECK: %[[RUNS:.*]] = arith.cmpi slt
+// CHECK-NOT: scf.if
 // CHECK: blk.load %{{.*}}, %[[RUNS]] : !blk.ptr<i32>
 // CHECK: scf.for
 // CHECK-NOT: arith.select %{{.*}}, %{{.*}}, %{{.*}} : i32
@@ -410,4 +410,64 @@ func.func @total_ops(%A: !blk.ptr<i32>, %n: i32, %lim: i32) -> i32 {
     scf.yield %s2 : i32
   }
   return %r : i32
+}
+
+// -----
+
+// A static load whose address slice holds an op of dynamic shape (before
+// blk-specialize): not total, so the first load runs only where the loop
+// does.
+
+// CHECK-LABEL: func.func @dynamic_slice
+// CHECK: scf.if
+// CHECK: blk.splat %{{.*}}[%{{.*}}] : i32 -> tensor<?xi32>
+// CHECK: blk.load
+// CHECK: scf.for
+// CHECK: arith.select
+func.func @dynamic_slice(%A: !blk.ptr<f32>, %n: i32, %size: i32) -> f32 {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (f32) : i32 {
+    %column = blk.splat %i [%size] : i32 -> tensor<?xi32>
+    %row = blk.expand_dims %column, 0 : tensor<?xi32> -> tensor<1x?xi32>
+    %block = blk.broadcast %row : tensor<1x?xi32> -> tensor<4x8xi32>
+    %base = blk.splat %A : !blk.ptr<f32> -> tensor<4x8x!blk.ptr<f32>>
+    %p = blk.addptr %base, %block : tensor<4x8x!blk.ptr<f32>>, tensor<4x8xi32>
+    %v = blk.load %p : tensor<4x8x!blk.ptr<f32>>
+    %s = blk.reduce %v axis 0 : tensor<4x8xf32> -> tensor<8xf32> {
+    ^bb0(%a: f32, %b: f32):
+      %t = arith.addf %a, %b : f32
+      blk.yield %t : f32
+    }
+    %first = blk.reduce %s axis 0 : tensor<8xf32> -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %t = arith.addf %a, %b : f32
+      blk.yield %t : f32
+    }
+    %sum = arith.addf %acc, %first : f32
+    scf.yield %sum : f32
+  }
+  return %r : f32
+}
+
+// -----
+
+// Not moved: a load through an argument without noalias, though the loop
+// stores through a noalias one (the two might overlap).
+
+// CHECK-LABEL: func.func @load_may_alias
+// CHECK-NOT: iter_args
+// CHECK: blk.load
+// CHECK: blk.store
+func.func @load_may_alias(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32> {blk.noalias}, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    %p = blk.addptr %X, %i : !blk.ptr<f32>, i32
+    %v = blk.load %p : !blk.ptr<f32>
+    %q = blk.addptr %Y, %i : !blk.ptr<f32>, i32
+    blk.store %q, %v : !blk.ptr<f32>
+  }
+  return
 }

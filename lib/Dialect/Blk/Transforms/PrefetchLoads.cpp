@@ -224,7 +224,8 @@ void prefetch(scf::ForOp loop) {
     auto type = dyn_cast<RankedTensorType>(load.getType());
     // Before the loop a load needs a stand-in value for loops that run no
     // iteration: a zero of its type (pointers have none).
-    if (load.isOrdered() || (type && !type.hasStaticShape()) ||
+    // (An ordered load in the body made analyzeMemory refuse the loop.)
+    if ((type && !type.hasStaticShape()) ||
         !types.getZeroAttr(load.getType()) ||
         !mayMoveAcrossStores(load, memory))
       continue;
@@ -309,24 +310,17 @@ void prefetch(scf::ForOp loop) {
     Value at = total ? next
                      : arith::SelectOp::create(b, yieldLoc, exists, next, iv)
                            .getResult();
-    // The body is the new loop's now: its ops use the new induction
-    // variable.
+    // The copies use the body's induction variable: moved into the new
+    // loop, the body has the new loop's in its place.
     IRMapping following;
     following.map(iv, at);
     return cloneLoads(b, yieldLoc, orderedSlice, loads, following, exists);
   };
   FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
       rewriter, firstValues, /*replaceInitOperandUsesInLoop=*/false, newYields);
-  if (failed(replaced)) {
-    // The prologue: every op from `runs` to the loop.
-    SmallVector<Operation *> prologue;
-    for (Operation *op = runs.getDefiningOp(); op != loop.getOperation();
-         op = op->getNextNode())
-      prologue.push_back(op);
-    for (Operation *op : llvm::reverse(prologue))
-      rewriter.eraseOp(op);
-    return;
-  }
+  // scf.for always takes more yields (the interface may fail for loops of
+  // other kinds).
+  assert(succeeded(replaced) && "scf.for refused additional yields");
   auto newLoop = cast<scf::ForOp>(replaced->getOperation());
   ArrayRef<BlockArgument> carried =
       newLoop.getRegionIterArgs().take_back(loads.size());
