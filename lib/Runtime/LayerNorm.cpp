@@ -485,8 +485,8 @@ void ln::runtime::layerNormBackward(
   const EmbeddedKernel *reduction = selectReductionKernel(
       reductions.table, reductions.count, dtype, N, alignedSums,
       /*minPrograms=*/2 * context.getMultiprocessorCount());
-  if (!reduction) // Throws: this build embeds no dw/db kernel.
-    requireKernel(kBackwardDwDbKernel, dtype, N, /*aligned=*/false,
+  if (!reduction) // Throws: this build embeds no such dw/db kernel.
+    requireKernel(kBackwardDwDbKernel, dtype, N, alignedSums,
                   /*allowLoop=*/true);
   const EmbeddedKernel &dwdbKernel = *reduction;
   // An owned workspace stays leased (locked) until every launch below is

@@ -23,10 +23,11 @@ struct ModuleCache {
   std::mutex mutex;
   std::map<std::pair<CUcontext, const char *>, CUmodule> modules;
   std::map<std::pair<CUmodule, std::string>, CUfunction> functions;
-  /// The embedded kernels' functions by context and table entry: what every
+  /// The embedded kernels' functions by context and kernel (the runtime's
+  /// grouped copies of the table's entries, findKernel's): what every
   /// LayerNorm launch looks up, without building a string.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, CUfunction> embedded;
-  /// getResidentPrograms() by context and table entry.
+  /// getResidentPrograms() by context and kernel.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, int64_t> resident;
   /// getMultiprocessorCount() by context.
   std::map<CUcontext, int> multiprocessors;
