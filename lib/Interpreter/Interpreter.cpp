@@ -116,8 +116,8 @@ private:
         .Case([&](scf::IfOp branch) { return runIf(branch); })
         .Case([&](scf::WhileOp loop) { return runWhile(loop); })
         .Case([&](blk::ConstexprOp constexprOp) {
-          return error(constexprOp) << "'"
-                 << constexprOp.getName()
+          return error(constexprOp)
+                 << "'" << constexprOp.getName()
                  << "' is not bound: specialize the kernel (blk-specialize, "
                     "ln-run --specialize) before evaluating it";
         })
@@ -149,7 +149,8 @@ private:
           set(expand, std::move(result));
           return success();
         })
-        .Case([&](blk::BroadcastOp broadcast) { return runBroadcast(broadcast); })
+        .Case(
+            [&](blk::BroadcastOp broadcast) { return runBroadcast(broadcast); })
         .Case([&](blk::CastOp castOp) {
           Type from = getElementTypeOrSelf(castOp.getSrc().getType());
           Type to = getElementTypeOrSelf(castOp.getType());
@@ -161,8 +162,9 @@ private:
           return success();
         })
         .Case([&](blk::AddPtrOp addptr) {
-          unsigned offsetBits = getElementTypeOrSelf(addptr.getOffset().getType())
-                                    .getIntOrFloatBitWidth();
+          unsigned offsetBits =
+              getElementTypeOrSelf(addptr.getOffset().getType())
+                  .getIntOrFloatBitWidth();
           uint64_t stride = byteSize(pointeeOf(addptr.getPtr()));
           const Elements &pointers = get(addptr.getPtr());
           const Elements &offsets = get(addptr.getOffset());
@@ -182,6 +184,26 @@ private:
         })
         .Case([&](blk::AtomicXchgOp xchg) {
           return runAtomic(xchg, xchg.getPtr(), Value(), xchg.getValue());
+        })
+        // A local block's value is its index in `locals`.
+        .Case([&](blk::LocalAllocOp alloc) {
+          set(alloc, {{}, {uint64_t(locals.size())}});
+          locals.emplace_back();
+          return success();
+        })
+        .Case([&](blk::LocalStoreOp store) {
+          locals[get(store.getLocal()).data[0]] = get(store.getValue());
+          return success();
+        })
+        .Case([&](blk::LocalLoadOp load) {
+          const std::optional<Elements> &stored =
+              locals[get(load.getLocal()).data[0]];
+          if (!stored)
+            return LogicalResult(error(load)
+                                 << "reads a local block that no "
+                                    "blk.local_store has written (undefined)");
+          set(load, *stored);
+          return success();
         })
         // One program runs at a time: every access is already ordered.
         .Case([&](blk::BarrierOp) { return success(); })
@@ -293,8 +315,8 @@ private:
         result.data[i] = other ? other->at(i) : 0;
         continue;
       }
-      uint8_t *memory = memoryAt(load, pointers.at(i), bytes, elementOf(pointers, i),
-                                 "reads");
+      uint8_t *memory = memoryAt(load, pointers.at(i), bytes,
+                                 elementOf(pointers, i), "reads");
       if (!memory)
         return failure();
       uint64_t element = 0;
@@ -417,8 +439,8 @@ private:
           diagnostic << iv;
         else
           diagnostic << signExtend(iv, bits);
-        return diagnostic << " stepped by " << step
-                          << " passes the largest " << bits << "-bit "
+        return diagnostic << " stepped by " << step << " passes the largest "
+                          << bits << "-bit "
                           << (isUnsigned ? "unsigned" : "signed")
                           << " value (the GPU would wrap and go on)";
       }
@@ -465,6 +487,8 @@ private:
   std::vector<Argument> &arguments;
   std::array<uint32_t, 3> id, grid;
   DenseMap<Value, Elements> values;
+  /// The program's local blocks, by allocation; empty until stored.
+  std::vector<std::optional<Elements>> locals;
 };
 
 } // namespace

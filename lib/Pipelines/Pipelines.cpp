@@ -19,6 +19,8 @@ void ln::buildBlkToPTXPipeline(OpPassManager &pm,
                                const BlkToPTXOptions &options) {
   if (options.prefetchLoads)
     pm.addPass(ln::blk::createBlkPrefetchLoads());
+  if (options.localAccumulators)
+    pm.addPass(ln::blk::createBlkLocalAccumulators());
   if (options.fpContract)
     pm.addPass(ln::blk::createBlkContractFloatOps());
   pm.addPass(createCanonicalizerPass());

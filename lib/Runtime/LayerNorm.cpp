@@ -321,10 +321,6 @@ void requirePointer(const char *name, const void *pointer, size_t elementBytes,
   }
 }
 
-Dim3 blockOf(const EmbeddedKernel &kernel) {
-  return {unsigned(32 * kernel.numWarps), 1, 1};
-}
-
 /// The backward workspaces the runtime owns for callers that pass none: one
 /// per context and stream, so that work on different streams never shares
 /// one, grown on demand and kept for the next call.
@@ -442,14 +438,12 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
         std::min<int64_t>(M, context.getResidentPrograms(kernel));
     void *arguments[] = {&x,          &y,          &weight, &bias, &mean, &rstd,
                          &xRowStride, &yRowStride, &m,      &n,    &eps};
-    context.launch(context.getFunction(kernel), {unsigned(programs), 1, 1},
-                   blockOf(kernel), arguments, stream);
+    context.launch(kernel, {unsigned(programs), 1, 1}, arguments, stream);
     return;
   }
   void *arguments[] = {&x,    &y,          &weight,     &bias, &mean,
                        &rstd, &xRowStride, &yRowStride, &n,    &eps};
-  context.launch(context.getFunction(kernel), {unsigned(M), 1, 1},
-                 blockOf(kernel), arguments, stream);
+  context.launch(kernel, {unsigned(M), 1, 1}, arguments, stream);
 }
 
 void ln::runtime::layerNormBackward(
@@ -512,8 +506,7 @@ void ln::runtime::layerNormBackward(
     void *arguments[] = {
         &dx,   &dy,          &partialDw,   &partialDb,  &x, &weight, &mean,
         &rstd, &dxRowStride, &dyRowStride, &xRowStride, &m, &n};
-    context.launch(context.getFunction(dxKernel), {unsigned(programs), 1, 1},
-                   blockOf(dxKernel), arguments, stream);
+    context.launch(dxKernel, {unsigned(programs), 1, 1}, arguments, stream);
   } else if (plan.path == BackwardPath::Fused) {
     const EmbeddedKernel &dxKernel = requireKernel(
         kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);
@@ -527,17 +520,15 @@ void ln::runtime::layerNormBackward(
                          &x,     &weight,      &mean,        &rstd,
                          &locks, &dxRowStride, &dyRowStride, &xRowStride,
                          &m,     &n,           &partialRows};
-    context.launch(context.getFunction(dxKernel),
-                   {unsigned(plan.programs), 1, 1}, blockOf(dxKernel),
-                   arguments, stream);
+    context.launch(dxKernel, {unsigned(plan.programs), 1, 1}, arguments,
+                   stream);
   } else {
     const EmbeddedKernel &dxKernel = requireKernel(
         kSplitBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/true);
     void *dxArguments[] = {&dx,         &dy,   &x,           &weight,
                            &mean,       &rstd, &dxRowStride, &dyRowStride,
                            &xRowStride, &n};
-    context.launch(context.getFunction(dxKernel), {unsigned(M), 1, 1},
-                   blockOf(dxKernel), dxArguments, stream);
+    context.launch(dxKernel, {unsigned(M), 1, 1}, dxArguments, stream);
     const EmbeddedKernel &slabKernel =
         requireKernel(kSplitBackwardDwDbKernel, dtype, N,
                       isAlignedLaunch({dy, x}, {N, dyRowStride, xRowStride}),
@@ -547,13 +538,11 @@ void ln::runtime::layerNormBackward(
                              &partialDw, &partialDb, &dyRowStride, &xRowStride,
                              &m,         &n,         &rowsPerSlab};
     unsigned columnBlocks = unsigned(ceilDiv(N, slabKernel.blockSize));
-    context.launch(context.getFunction(slabKernel),
-                   {columnBlocks, unsigned(plan.partialRows), 1},
-                   blockOf(slabKernel), slabArguments, stream);
+    context.launch(slabKernel, {columnBlocks, unsigned(plan.partialRows), 1},
+                   slabArguments, stream);
   }
 
   void *dwdbArguments[] = {&partialDw, &partialDb, &dw, &db, &partialRows, &n};
   unsigned columnBlocks = unsigned(ceilDiv(N, dwdbKernel.blockSize));
-  context.launch(context.getFunction(dwdbKernel), {columnBlocks, 1, 1},
-                 blockOf(dwdbKernel), dwdbArguments, stream);
+  context.launch(dwdbKernel, {columnBlocks, 1, 1}, dwdbArguments, stream);
 }

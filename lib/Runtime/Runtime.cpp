@@ -27,6 +27,8 @@ struct ModuleCache {
   /// grouped copies of the table's entries, findKernel's): what every
   /// LayerNorm launch looks up, without building a string.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, CUfunction> embedded;
+  /// getDynamicSharedBytes() of each embedded kernel.
+  std::map<const EmbeddedKernel *, unsigned> dynamicShared;
   /// getResidentPrograms() by context and kernel.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, int64_t> resident;
   /// getMultiprocessorCount() by context.
@@ -144,8 +146,49 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
     fail(LN_ERROR_CUDA,
          describeDriverError(*driver, "cuModuleGetFunction", result) +
              " for entry '" + entry + "'");
+  // Past 48 KB, dynamic shared memory must be allowed before a launch asks
+  // for it.
+  if (unsigned bytes = getDynamicSharedBytes(ptx, entry)) {
+    result = driver->cuFuncSetAttribute(
+        function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(bytes));
+    if (result != CUDA_SUCCESS)
+      fail(LN_ERROR_CUDA,
+           describeDriverError(*driver,
+                               "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_"
+                               "BYTES)",
+                               result) +
+               " for entry '" + entry + "', which needs " +
+               std::to_string(bytes) + " bytes of dynamic shared memory");
+  }
   cache.functions.emplace(std::make_pair(module, std::string(entry)), function);
   return function;
+}
+
+unsigned ln::runtime::getDynamicSharedBytes(std::string_view ptx,
+                                            std::string_view entry) {
+  std::string record = " " + std::string(entry) + "_dynamic_shared_bytes = ";
+  size_t at = ptx.find(record);
+  if (at == std::string_view::npos)
+    return 0;
+  // Anchored on the declaration of a .u32 so that a longer kernel name
+  // ending in `entry` does not match (its record has no space before).
+  std::string_view before = ptx.substr(0, at);
+  size_t lineStart = before.rfind('\n');
+  std::string_view declaration =
+      before.substr(lineStart == std::string_view::npos ? 0 : lineStart + 1);
+  std::string_view value = ptx.substr(at + record.size());
+  unsigned long long bytes = 0;
+  size_t digits = 0;
+  while (digits < value.size() && digits < 10 && value[digits] >= '0' &&
+         value[digits] <= '9')
+    bytes = bytes * 10 + (value[digits++] - '0');
+  if (declaration.find(".u32") == std::string_view::npos || digits == 0 ||
+      digits >= value.size() || value[digits] != ';' || bytes > UINT32_MAX)
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         "malformed dynamic shared memory record for entry '" +
+             std::string(entry) + "' in the PTX: expected '.u32 " +
+             std::string(entry) + "_dynamic_shared_bytes = <bytes>;'");
+  return unsigned(bytes);
 }
 
 CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {
@@ -158,7 +201,7 @@ int64_t Context::getResidentPrograms(const EmbeddedKernel &kernel) const {
     int perMultiprocessor = 0;
     check(driver->cuOccupancyMaxActiveBlocksPerMultiprocessor(
               &perMultiprocessor, getFunction(kernel), 32 * kernel.numWarps,
-              /*dynamicSMemSize=*/0),
+              getDynamicSharedBytes(kernel.ptx, kernel.entry)),
           "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     return std::max<int64_t>(1, int64_t(perMultiprocessor) *
                                     getMultiprocessorCount());
@@ -177,6 +220,16 @@ CUfunction Context::getFunctionOfText(const std::string &ptx,
     interned = texts.insert(ptx).first->c_str();
   }
   return getFunction(interned, entry);
+}
+
+void Context::launch(const EmbeddedKernel &kernel, Dim3 grid, void **arguments,
+                     CUstream stream) const {
+  unsigned dynamicSharedBytes =
+      lookupOrCompute(getModuleCache().dynamicShared, &kernel, [&] {
+        return getDynamicSharedBytes(kernel.ptx, kernel.entry);
+      });
+  launch(getFunction(kernel), grid, {unsigned(32 * kernel.numWarps), 1, 1},
+         arguments, stream, dynamicSharedBytes);
 }
 
 void Context::launch(CUfunction function, Dim3 grid, Dim3 block,

@@ -121,3 +121,37 @@ func.func @wraps(%out: !blk.ptr<i32>) {
   blk.store %out, %n : !blk.ptr<i32>
   return
 }
+
+// A local block holds what was last stored to it; reading one before any
+// store is undefined (shared memory is not zeroed): an error naming the op.
+// RUN: ln-run kernel %s --cpu --name local_round_trip --arg i32*:4=iota --out %t.local
+// RUN: FileCheck %s --check-prefix=LOCAL < %t.local
+// LOCAL-LABEL: # arg 0 i32[4]
+// LOCAL-NEXT: {{^}}0{{$}}
+// LOCAL-NEXT: {{^}}2{{$}}
+// LOCAL-NEXT: {{^}}4{{$}}
+// LOCAL-NEXT: {{^}}6{{$}}
+func.func @local_round_trip(%out: !blk.ptr<i32>) {
+  %kept = blk.local_alloc : !blk.local<tensor<4xi32>>
+  %range = blk.range : tensor<4xi32>
+  %base = blk.splat %out : !blk.ptr<i32> -> tensor<4x!blk.ptr<i32>>
+  %ptrs = blk.addptr %base, %range : tensor<4x!blk.ptr<i32>>, tensor<4xi32>
+  blk.local_store %range, %kept : !blk.local<tensor<4xi32>>
+  %twice = arith.addi %range, %range : tensor<4xi32>
+  blk.local_store %twice, %kept : !blk.local<tensor<4xi32>>
+  %back = blk.local_load %kept : !blk.local<tensor<4xi32>>
+  blk.store %ptrs, %back : tensor<4x!blk.ptr<i32>>
+  return
+}
+
+// RUN: not ln-run kernel %s --cpu --name local_unwritten --arg i32*:4 2>&1 | FileCheck %s --check-prefix=UNWRITTEN
+// UNWRITTEN: memory.mlir:[[@LINE+4]]:11: error: program (0, 0, 0): 'blk.local_load' reads a local block that no blk.local_store has written (undefined)
+func.func @local_unwritten(%out: !blk.ptr<i32>) {
+  %never = blk.local_alloc : !blk.local<tensor<4xi32>>
+  %range = blk.range : tensor<4xi32>
+  %back = blk.local_load %never : !blk.local<tensor<4xi32>>
+  %base = blk.splat %out : !blk.ptr<i32> -> tensor<4x!blk.ptr<i32>>
+  %ptrs = blk.addptr %base, %range : tensor<4x!blk.ptr<i32>>, tensor<4xi32>
+  blk.store %ptrs, %back : tensor<4x!blk.ptr<i32>>
+  return
+}

@@ -232,8 +232,8 @@ struct PtxParameter {
 std::optional<std::vector<PtxParameter>>
 entryParameters(const std::string &ptx, const std::string &name) {
   // PTX names may hold `$` and `%`, which regular expressions reserve.
-  std::string escaped = std::regex_replace(
-      name, std::regex(R"([.^$|()\[\]{}*+?\\%])"), R"(\$&)");
+  std::string escaped =
+      std::regex_replace(name, std::regex(R"([.^$|()\[\]{}*+?\\%])"), R"(\$&)");
   std::regex entry("\\.entry\\s+" + escaped + "\\s*\\(([^)]*)\\)");
   std::smatch match;
   if (!std::regex_search(ptx, match, entry))
@@ -246,12 +246,11 @@ entryParameters(const std::string &ptx, const std::string &name) {
        it != std::sregex_iterator(); ++it) {
     const std::smatch &declaration = *it;
     int64_t bits = std::stoll(declaration[2]);
-    int64_t elements =
-        declaration[5].matched ? std::stoll(declaration[5]) : 1;
-    parameters.push_back({declaration[4], declaration[1].str()[0], bits,
-                          declaration[3].str().find(".ptr") !=
-                              std::string::npos,
-                          bits / 8 * elements});
+    int64_t elements = declaration[5].matched ? std::stoll(declaration[5]) : 1;
+    parameters.push_back(
+        {declaration[4], declaration[1].str()[0], bits,
+         declaration[3].str().find(".ptr") != std::string::npos,
+         bits / 8 * elements});
   }
   return parameters;
 }
@@ -293,8 +292,7 @@ void requireMatchingParameters(const std::string &ptx,
   if (parameters->size() != options.arguments.size())
     throw UsageError("kernel '" + options.name + "' takes " +
                      std::to_string(parameters->size()) + " parameters, " +
-                     std::to_string(options.arguments.size()) +
-                     " --arg given");
+                     std::to_string(options.arguments.size()) + " --arg given");
   for (size_t i = 0; i < parameters->size(); ++i) {
     const KernelArgument &argument = options.arguments[i];
     const PtxParameter &parameter = (*parameters)[i];
@@ -367,8 +365,11 @@ void runOnGPU(const KernelOptions &options, const std::string &ptx,
   }
   Dim3 grid = {options.grid[0], options.grid[1], options.grid[2]};
   Dim3 block = {options.block[0], options.block[1], options.block[2]};
+  // Local blocks live in dynamic shared memory, which the PTX records.
+  unsigned dynamicSharedBytes = getDynamicSharedBytes(ptx, options.name);
   auto launch = [&] {
-    context.launch(function, grid, block, arguments.data(), nullptr);
+    context.launch(function, grid, block, arguments.data(), nullptr,
+                   dynamicSharedBytes);
   };
   launch();
   context.check(context.getDriver().cuCtxSynchronize(),

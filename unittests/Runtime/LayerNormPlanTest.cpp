@@ -101,7 +101,7 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     EXPECT_EQ(planBackward(dtype, 4096, 4096).path, BackwardPath::Persistent);
     // f16 and bf16 rows hold one 16-byte vector a thread on at most 32
     // warps: up to 8192 aligned, 7168 generic (wider generic ones spill);
-    // f32 rows up to 4096.
+    // f32 rows up to 4096. Past 8192, two vectors a thread.
     bool halves = dtype != LN_F32;
     for (bool aligned : {false, true}) {
       auto path = [&](int64_t N) {
@@ -118,7 +118,13 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
                                               : BackwardPath::Fused);
       EXPECT_EQ(path(8192), halves && aligned ? BackwardPath::Persistent
                                               : BackwardPath::Fused);
-      EXPECT_EQ(path(8193), BackwardPath::Split);
+      // Aligned f16 and bf16 rows up to 14336 keep the persistent kernel,
+      // its sums in shared memory; wider ones, and the rest, go split.
+      EXPECT_EQ(path(8193), halves && aligned ? BackwardPath::Persistent
+                                              : BackwardPath::Split);
+      EXPECT_EQ(path(14336), halves && aligned ? BackwardPath::Persistent
+                                               : BackwardPath::Split);
+      EXPECT_EQ(path(14337), BackwardPath::Split);
     }
     // An algorithm is taken where its kernel holds the row.
     EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_LOCKED).path,
@@ -130,7 +136,7 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     EXPECT_EQ(planBackward(dtype, 4096, 6000, LN_BACKWARD_LOCKED).path,
               BackwardPath::Fused);
     // The workspace fits every algorithm's plan.
-    for (int64_t N : {1, 100, 4096, 5000, 8192, 20000}) {
+    for (int64_t N : {1, 100, 4096, 5000, 8192, 12000, 20000}) {
       size_t bytes = getBackwardWorkspaceBytes(dtype, 4096, N);
       for (ln_backward_algorithm algorithm :
            {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})

@@ -32,10 +32,16 @@ struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
       llvm::cl::desc("Issue each loop's loads one iteration ahead: "
                      "blk-prefetch-loads"),
       llvm::cl::init(false)};
+  Option<bool> localAccumulators{
+      *this, "local-accumulators",
+      llvm::cl::desc("Keep loops' block accumulators in shared memory: "
+                     "blk-local-accumulators"),
+      llvm::cl::init(false)};
 };
 
 /// Specialized blk kernels -> gpu.binary holding PTX (`format=isa`):
-/// blk-prefetch-loads (with prefetch-loads=true), blk-contract-float-ops
+/// blk-prefetch-loads (with prefetch-loads=true), blk-local-accumulators
+/// (with local-accumulators=true), blk-contract-float-ops
 /// (unless fp-contract=false), convert-blk-to-gpu,
 /// then upstream scf-to-cf, gpu-to-nvvm,
 /// nvvm-attach-target and gpu-module-to-binary.

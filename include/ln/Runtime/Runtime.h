@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ln::runtime {
@@ -62,7 +63,9 @@ public:
   /// The function of an embedded kernel, its module loaded once per context.
   CUfunction getFunction(const EmbeddedKernel &kernel) const;
   /// Loads the NUL-terminated `ptx` once per context (keyed by its address,
-  /// which must stay valid) and returns its function `entry`.
+  /// which must stay valid) and returns its function `entry`, allowed the
+  /// dynamic shared memory the PTX records for it
+  /// (getDynamicSharedBytes).
   CUfunction getFunction(const char *ptx, const char *entry) const;
   /// Like getFunction, for PTX of any lifetime: a copy of the text is kept,
   /// and the module is loaded once per context and distinct text.
@@ -70,6 +73,10 @@ public:
 
   void launch(CUfunction function, Dim3 grid, Dim3 block, void **arguments,
               CUstream stream, unsigned dynamicSharedBytes = 0) const;
+  /// Launches an embedded kernel on its CTA of 32 * numWarps threads, with
+  /// the dynamic shared memory its PTX records.
+  void launch(const EmbeddedKernel &kernel, Dim3 grid, void **arguments,
+              CUstream stream) const;
 
 private:
   Context(const DriverApi *driver, CUcontext handle)
@@ -78,6 +85,12 @@ private:
   const DriverApi *driver;
   CUcontext handle;
 };
+
+/// Bytes of dynamic shared memory that kernel `entry` of `ptx` needs at
+/// launch (its local blocks): what ln's compiler records in the PTX as
+/// `.u32 <entry>_dynamic_shared_bytes = <bytes>;`, 0 where nothing is
+/// recorded. Throws LN_ERROR_INVALID_ARGUMENT on a malformed record.
+unsigned getDynamicSharedBytes(std::string_view ptx, std::string_view entry);
 
 /// Device memory owned by the caller (RAII).
 class DeviceBuffer {

@@ -35,9 +35,12 @@ constexpr int64_t kMaxWarps = 32;
 /// of 2^20 elements on 4 warps took 17 s and 900 MB); the shipped kernels
 /// hold at most 32.
 constexpr int64_t kMaxElementsPerThread = 256;
-/// Static shared memory of a CTA (more needs a dynamic allocation and an
-/// opt-in at launch, which the kernels' ABI does not have).
+/// Static shared memory of a CTA: the exchanges' arena. Local blocks live in
+/// dynamic shared memory, which the launch asks for.
 constexpr int64_t kMaxSharedBytes = 48 * 1024;
+/// Shared memory of a CTA, static and dynamic together, on sm_90 (227 KB,
+/// with the opt-in the runtime and ln-run make).
+constexpr int64_t kMaxTotalSharedBytes = 227 * 1024;
 
 /// Rejects, with an error at the culprit, kernels blk-specialize has not
 /// made lowerable.
@@ -76,9 +79,9 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
       int64_t threads = 32 * warps;
       if (tensor.getNumElements() / threads > kMaxElementsPerThread) {
         op->emitError("block ")
-            << type << " gives each of the kernel's " << threads
-            << " threads " << tensor.getNumElements() / threads
-            << " elements, more than the " << kMaxElementsPerThread
+            << type << " gives each of the kernel's " << threads << " threads "
+            << tensor.getNumElements() / threads << " elements, more than the "
+            << kMaxElementsPerThread
             << " a thread can hold in registers; use more warps or loop "
                "over smaller blocks";
         return false;
@@ -119,15 +122,14 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
       }
     }
     if (isa<blk::LoadOp, blk::StoreOp>(op)) {
-      auto ptr = cast<blk::PtrType>(
-          getElementTypeOrSelf(op->getOperand(0).getType()));
+      auto ptr =
+          cast<blk::PtrType>(getElementTypeOrSelf(op->getOperand(0).getType()));
       Type element = ptr.getPointeeType();
       unsigned bits =
           element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 0;
       if (bits != 16 && bits != 32 && bits != 64) {
         op->emitError("global memory accesses of ")
-            << element
-            << " are not supported (elements of 16, 32 or 64 bits)";
+            << element << " are not supported (elements of 16, 32 or 64 bits)";
         return WalkResult::interrupt();
       }
     }
@@ -203,13 +205,35 @@ struct ConvertBlkToGPUPass
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
     arena->remove();
     symbols.insert(arena, Block::iterator(kernel));
-    LoweringState state(axisInfo, arena.getSymNameAttr());
+    // The start of its dynamic shared memory (an array of no size: PTX's
+    // `.extern .shared`), where local blocks live.
+    auto local = LLVM::GlobalOp::create(
+        builder, kernel.getLoc(),
+        LLVM::LLVMArrayType::get(builder.getI8Type(), 0), /*isConstant=*/false,
+        LLVM::Linkage::External, (kernel.getName() + "_local").str(),
+        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+    local->remove();
+    symbols.insert(local, Block::iterator(kernel));
+    LoweringState state(axisInfo, arena.getSymNameAttr(),
+                        local.getSymNameAttr());
+    // The name of the dynamic shared memory's size, fixed (launchers look
+    // it up by the kernel's name).
+    Location loc = kernel.getLoc();
+    std::string recordName = (kernel.getName() + "_dynamic_shared_bytes").str();
+    bool usesLocals = false;
+    kernel.walk([&](blk::LocalAllocOp) { usesLocals = true; });
+    if (usesLocals && symbols.lookup(recordName))
+      return kernel.emitError("the symbol '")
+             << recordName
+             << "' is taken: it records the dynamic shared memory of kernel '"
+             << kernel.getName() << "'";
 
     RewritePatternSet patterns(context);
     populateFuncOpPatterns(converter, patterns);
     populateProgramOpPatterns(converter, state, patterns);
     populateBlockOpPatterns(converter, state, patterns);
     populateMemoryOpPatterns(converter, state, patterns);
+    populateLocalOpPatterns(converter, state, patterns);
     populateReduceOpPatterns(converter, state, patterns);
     populateAtomicOpPatterns(converter, state, patterns);
     populateElementwisePatterns(converter, patterns);
@@ -228,14 +252,32 @@ struct ConvertBlkToGPUPass
       return failure();
 
     if (state.arenaBytes > kMaxSharedBytes)
-      return kernel.emitError("kernel needs ")
+      return emitError(loc, "kernel needs ")
              << state.arenaBytes << " bytes of shared memory, more than the "
              << kMaxSharedBytes << " a CTA can have statically";
+    if (state.arenaBytes + state.localBytes > kMaxTotalSharedBytes)
+      return emitError(loc, "kernel needs ")
+             << state.arenaBytes << " bytes of static and " << state.localBytes
+             << " bytes of dynamic shared memory (its local blocks), more "
+                "than the "
+             << kMaxTotalSharedBytes << " a CTA can have";
     if (state.arenaBytes == 0)
       arena.erase();
     else
       arena.setGlobalType(
           LLVM::LLVMArrayType::get(builder.getI8Type(), state.arenaBytes));
+    if (state.localBytes == 0) {
+      local.erase();
+      return success();
+    }
+    // Launchers read what to ask for (the runtime's getDynamicSharedBytes)
+    // from this visible constant of the PTX.
+    builder.setInsertionPoint(local);
+    LLVM::GlobalOp::create(builder, loc, builder.getI32Type(),
+                           /*isConstant=*/true, LLVM::Linkage::External,
+                           recordName,
+                           builder.getI32IntegerAttr(state.localBytes),
+                           /*alignment=*/4, /*addrSpace=*/1);
     return success();
   }
 };

@@ -24,16 +24,20 @@ BlkTypeConverter::BlkTypeConverter(MLIRContext *context, int64_t numWarps,
   addConversion([](blk::PtrType type) -> Type {
     return LLVM::LLVMPointerType::get(type.getContext(), /*addressSpace=*/1);
   });
-  addConversion([this](RankedTensorType type, SmallVectorImpl<Type> &results)
-                    -> std::optional<LogicalResult> {
-    if (!type.hasStaticShape() || type.getRank() < 1 || type.getRank() > 2)
-      return failure();
-    Type element = convertType(type.getElementType());
-    if (!element)
-      return failure();
-    results.append(getLayout(type).getNumSlots(), element);
-    return success();
+  addConversion([](blk::LocalType type) -> Type {
+    return LLVM::LLVMPointerType::get(type.getContext(), /*addressSpace=*/3);
   });
+  addConversion(
+      [this](RankedTensorType type,
+             SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
+        if (!type.hasStaticShape() || type.getRank() < 1 || type.getRank() > 2)
+          return failure();
+        Type element = convertType(type.getElementType());
+        if (!element)
+          return failure();
+        results.append(getLayout(type).getNumSlots(), element);
+        return success();
+      });
 }
 
 BlockedLayout BlkTypeConverter::getLayout(RankedTensorType type) const {
@@ -124,14 +128,14 @@ static Type sharedStorageType(Type type) {
   return type;
 }
 
-
 Value blk_to_gpu::getArenaElementPtr(OpBuilder &b, Location loc,
                                      LoweringState &state, Type elementType,
                                      int64_t elements, Value index,
                                      int64_t regionOffset) {
   Type storage = sharedStorageType(elementType);
-  state.arenaBytes = std::max(state.arenaBytes,
-                              regionOffset + elements * getSharedStorageBytes(storage));
+  state.arenaBytes =
+      std::max(state.arenaBytes,
+               regionOffset + elements * getSharedStorageBytes(storage));
   auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), 3);
   Value base =
       LLVM::AddressOfOp::create(b, loc, sharedPtr, state.arenaName.getValue());
@@ -174,8 +178,8 @@ static SmallVector<Value, 2> slotCoordinates(OpBuilder &b, Location loc,
                                              int64_t slot) {
   SmallVector<Value, 2> coordinates;
   for (auto [dim, offset] : llvm::enumerate(layout.getSlotOffset(slot)))
-    coordinates.push_back(arith::AddIOp::create(b, loc, base[dim],
-                                                createI32(b, loc, offset)));
+    coordinates.push_back(
+        arith::AddIOp::create(b, loc, base[dim], createI32(b, loc, offset)));
   return coordinates;
 }
 
@@ -193,8 +197,8 @@ SmallVector<Value> blk_to_gpu::exchangeThroughShared(
   createBarrier(b, loc);
   SmallVector<Value, 2> fromBase = getThreadBase(b, loc, from);
   for (auto [slot, value] : llvm::enumerate(values)) {
-    Value index = linearize(b, loc, slotCoordinates(b, loc, fromBase, from, slot),
-                            from.shape);
+    Value index = linearize(
+        b, loc, slotCoordinates(b, loc, fromBase, from, slot), from.shape);
     storeShared(b, loc,
                 getArenaElementPtr(b, loc, state, type, elements, index),
                 value);
@@ -217,12 +221,12 @@ SmallVector<Value> blk_to_gpu::exchangeThroughShared(
 Value blk_to_gpu::runOnThread0AndBroadcast(
     OpBuilder &b, Location loc, LoweringState &state, Type resultType,
     function_ref<Value(OpBuilder &)> body) {
-  Value slot = getArenaElementPtr(b, loc, state, resultType, 1,
-                                  createI32(b, loc, 0));
+  Value slot =
+      getArenaElementPtr(b, loc, state, resultType, 1, createI32(b, loc, 0));
   createBarrier(b, loc);
-  Value isThread0 = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, getThreadId(b, loc),
-      createI32(b, loc, 0));
+  Value isThread0 =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                            getThreadId(b, loc), createI32(b, loc, 0));
   auto ifOp = scf::IfOp::create(b, loc, isThread0, /*withElseRegion=*/false);
   {
     OpBuilder::InsertionGuard guard(b);

@@ -22,7 +22,8 @@
 namespace ln::blk_to_gpu {
 
 /// Converts blk types: pointers to LLVM global pointers, blocks to one
-/// value per slot of their layout.
+/// value per slot of their layout, local blocks to the shared-memory
+/// address of their storage.
 class BlkTypeConverter : public mlir::TypeConverter {
 public:
   BlkTypeConverter(mlir::MLIRContext *context, int64_t numWarps,
@@ -40,8 +41,8 @@ private:
 /// State shared by the patterns converting one kernel.
 struct LoweringState {
   explicit LoweringState(const AxisInfoAnalysis &axisInfo,
-                         mlir::StringAttr arenaName)
-      : axisInfo(axisInfo), arenaName(arenaName) {}
+                         mlir::StringAttr arenaName, mlir::StringAttr localName)
+      : axisInfo(axisInfo), arenaName(arenaName), localName(localName) {}
 
   const AxisInfoAnalysis &axisInfo;
   /// The `llvm.mlir.global` in address space 3 every cross-thread exchange
@@ -50,6 +51,12 @@ struct LoweringState {
   mlir::StringAttr arenaName;
   /// The largest exchange, in bytes; the pass sizes the arena with it.
   int64_t arenaBytes = 0;
+  /// The external `llvm.mlir.global` in address space 3 that starts the
+  /// CTA's dynamic shared memory, where local blocks live one after the
+  /// other (LocalOpsToGPU.cpp).
+  mlir::StringAttr localName;
+  /// Bytes of the local blocks allocated so far: what the launch asks for.
+  int64_t localBytes = 0;
 };
 
 /// Base of the blk patterns: the converter and the shared state.
@@ -79,9 +86,9 @@ mlir::Value getWarpId(mlir::OpBuilder &b, mlir::Location loc);
 
 /// The runtime part of every slot's coordinates in this thread (i32, one per
 /// dimension): slot coordinates are these plus getSlotOffset().
-llvm::SmallVector<mlir::Value, 2>
-getThreadBase(mlir::OpBuilder &b, mlir::Location loc,
-              const BlockedLayout &layout);
+llvm::SmallVector<mlir::Value, 2> getThreadBase(mlir::OpBuilder &b,
+                                                mlir::Location loc,
+                                                const BlockedLayout &layout);
 
 /// i1: this thread holds distinct data (not a copy) in `layout`.
 mlir::Value isDistinctThread(mlir::OpBuilder &b, mlir::Location loc,
@@ -113,10 +120,9 @@ mlir::Value loadShared(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ptr,
 /// Goes through shared memory; `from` and `to` may have different shapes.
 llvm::SmallVector<mlir::Value> exchangeThroughShared(
     mlir::OpBuilder &b, mlir::Location loc, LoweringState &state,
-    mlir::ValueRange values, const BlockedLayout &from,
-    const BlockedLayout &to,
-    llvm::function_ref<llvm::SmallVector<mlir::Value, 2>(
-        llvm::ArrayRef<mlir::Value>)>
+    mlir::ValueRange values, const BlockedLayout &from, const BlockedLayout &to,
+    llvm::function_ref<
+        llvm::SmallVector<mlir::Value, 2>(llvm::ArrayRef<mlir::Value>)>
         sourceCoordinates);
 
 /// Runs `body` in thread 0 alone and returns, in every thread, the value
@@ -140,6 +146,9 @@ void populateBlockOpPatterns(const BlkTypeConverter &converter,
 void populateMemoryOpPatterns(const BlkTypeConverter &converter,
                               LoweringState &state,
                               mlir::RewritePatternSet &patterns);
+void populateLocalOpPatterns(const BlkTypeConverter &converter,
+                             LoweringState &state,
+                             mlir::RewritePatternSet &patterns);
 void populateReduceOpPatterns(const BlkTypeConverter &converter,
                               LoweringState &state,
                               mlir::RewritePatternSet &patterns);

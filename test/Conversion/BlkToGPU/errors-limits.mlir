@@ -70,3 +70,28 @@ func.func @shared_memory(%P: !blk.ptr<f32>) attributes {blk.num_warps = 32 : i32
   blk.store %P, %t : !blk.ptr<f32>
   return
 }
+
+// -----
+
+// Local blocks count against the 227 KB of shared memory a CTA can have:
+// 32768 f32 on 32 warps are 128 KB, two of them 256 KB.
+// expected-error @+1 {{kernel needs 0 bytes of static and 262144 bytes of dynamic shared memory (its local blocks), more than the 232448 a CTA can have}}
+func.func @too_many_locals() attributes {blk.num_warps = 32 : i32} {
+  %a = blk.local_alloc : !blk.local<tensor<32768xf32>>
+  %b = blk.local_alloc : !blk.local<tensor<32768xf32>>
+  return
+}
+
+// -----
+
+// The record of a kernel's dynamic shared memory has a fixed name, which
+// launchers look up: a kernel may not take it.
+func.func @taken_dynamic_shared_bytes() attributes {blk.num_warps = 1 : i32} {
+  return
+}
+
+// expected-error @+1 {{the symbol 'taken_dynamic_shared_bytes' is taken: it records the dynamic shared memory of kernel 'taken'}}
+func.func @taken() attributes {blk.num_warps = 1 : i32} {
+  %a = blk.local_alloc : !blk.local<tensor<32xf32>>
+  return
+}

@@ -808,3 +808,49 @@ func.func private @declared_noalias_pointer(!blk.ptr<f16> {blk.noalias})
 // ...an integer is not.
 // expected-error @+1 {{'blk.noalias' marks pointer arguments; argument 0 is 'i32'}}
 func.func private @declared_noalias_integer(i32 {blk.noalias})
+
+// -----
+
+// A local block is allocated once per program: not in a loop.
+func.func @local_alloc_in_a_loop(%n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  scf.for %i = %c0 to %n step %c1 : i32 {
+    // expected-error @+1 {{must be at the kernel's top level (not in a loop or a branch)}}
+    %a = blk.local_alloc : !blk.local<tensor<64xf32>>
+  }
+  return
+}
+
+// -----
+
+// expected-error @+1 {{local blocks are 1-D or 2-D with a static shape (create them after blk-specialize), got 'tensor<?xf32>'}}
+func.func @local_dynamic(%a: !blk.local<tensor<?xf32>>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{local blocks hold i1, i8, i16, i32, i64, f16, bf16, f32, f64, pointer or !blk.typevar elements, got 'i7'}}
+func.func @local_odd_integer(%a: !blk.local<tensor<8xi7>>) {
+  return
+}
+
+// -----
+
+// expected-note @+1 {{prior use here}}
+func.func @local_store_of_another_shape(%x: tensor<32xf32>) {
+  %a = blk.local_alloc : !blk.local<tensor<64xf32>>
+  // expected-error @+1 {{use of value '%x' expects different type than prior uses: 'tensor<64xf32>' vs 'tensor<32xf32>'}}
+  blk.local_store %x, %a : !blk.local<tensor<64xf32>>
+  return
+}
+
+// -----
+
+func.func @local_load_of_another_shape() -> tensor<32xf32> {
+  %a = blk.local_alloc : !blk.local<tensor<64xf32>>
+  // expected-error @+1 {{'blk.local_load' op failed to verify that the result has the local block's type}}
+  %x = "blk.local_load"(%a) : (!blk.local<tensor<64xf32>>) -> tensor<32xf32>
+  return %x : tensor<32xf32>
+}

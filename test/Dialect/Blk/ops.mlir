@@ -240,3 +240,23 @@ func.func @ordered_loads_and_barrier(%p: !blk.ptr<i32>) -> (i32, i32, i32) {
   blk.barrier
   return %a, %b, %c : i32, i32, i32
 }
+
+// -----
+
+// CHECK-LABEL: func.func @local_blocks
+// CHECK: %[[SUMS:.*]] = blk.local_alloc : !blk.local<tensor<64xf32>>
+// CHECK: %[[MASKS:.*]] = blk.local_alloc : !blk.local<tensor<2x32xi1>>
+// CHECK: blk.local_store %{{.*}}, %[[SUMS]] : !blk.local<tensor<64xf32>>
+// CHECK: blk.local_load %[[SUMS]] : !blk.local<tensor<64xf32>>
+// CHECK: blk.local_store %{{.*}}, %[[MASKS]] : !blk.local<tensor<2x32xi1>>
+// CHECK: blk.local_load %[[MASKS]] : !blk.local<tensor<2x32xi1>>
+func.func @local_blocks(%x: tensor<64xf32>, %m: tensor<2x32xi1>)
+    -> (tensor<64xf32>, tensor<2x32xi1>) {
+  %sums = blk.local_alloc : !blk.local<tensor<64xf32>>
+  %masks = blk.local_alloc : !blk.local<tensor<2x32xi1>>
+  blk.local_store %x, %sums : !blk.local<tensor<64xf32>>
+  %y = blk.local_load %sums : !blk.local<tensor<64xf32>>
+  blk.local_store %m, %masks : !blk.local<tensor<2x32xi1>>
+  %n = blk.local_load %masks : !blk.local<tensor<2x32xi1>>
+  return %y, %n : tensor<64xf32>, tensor<2x32xi1>
+}

@@ -78,6 +78,21 @@ LogicalResult PtrType::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult LocalType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                RankedTensorType blockType) {
+  if (!isElementType(blockType.getElementType()))
+    return emitError() << "local blocks hold i1, i8, i16, i32, i64, f16, "
+                          "bf16, f32, f64, pointer or !blk.typevar elements, "
+                          "got "
+                       << blockType.getElementType();
+  if (!blockType.hasStaticShape() || blockType.getRank() < 1 ||
+      blockType.getRank() > 2)
+    return emitError() << "local blocks are 1-D or 2-D with a static shape "
+                          "(create them after blk-specialize), got "
+                       << blockType;
+  return success();
+}
+
 Type ln::blk::getTypeWithShapeOf(Type like, Type elementType) {
   if (auto tensor = dyn_cast<RankedTensorType>(like))
     return RankedTensorType::get(tensor.getShape(), elementType);

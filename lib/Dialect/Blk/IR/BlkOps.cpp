@@ -7,6 +7,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -31,18 +32,15 @@ static LogicalResult verifyBlockRank(Operation *op, RankedTensorType type) {
 
 /// Static sizes must be positive. They need not be powers of two: the
 /// lowering picks a tile of lanes and warps that divides the block.
-static LogicalResult verifyPositiveShape(Operation *op,
-                                         RankedTensorType type) {
+static LogicalResult verifyPositiveShape(Operation *op, RankedTensorType type) {
   for (int64_t size : type.getShape())
     if (!ShapedType::isDynamic(size) && size < 1)
-      return op->emitOpError("block dimensions must be positive, got ")
-             << type;
+      return op->emitOpError("block dimensions must be positive, got ") << type;
   return success();
 }
 
-static LogicalResult verifyDynamicSizeCount(Operation *op,
-                                            RankedTensorType type,
-                                            size_t numSizes) {
+static LogicalResult
+verifyDynamicSizeCount(Operation *op, RankedTensorType type, size_t numSizes) {
   if (static_cast<int64_t>(numSizes) != type.getNumDynamicDims())
     return op->emitOpError("expects one size operand per dynamic dimension "
                            "of the result (")
@@ -86,8 +84,8 @@ LogicalResult RangeOp::verify() {
     return emitOpError("size must be positive, got ") << size;
   if (!ShapedType::isDynamic(size) &&
       int64_t(getStart()) + size - 1 > std::numeric_limits<int32_t>::max())
-    return emitOpError("range [") << getStart() << ", " << getStart() + size
-                                  << ") overflows i32";
+    return emitOpError("range [")
+           << getStart() << ", " << getStart() + size << ") overflows i32";
   return success();
 }
 
@@ -141,8 +139,7 @@ LogicalResult ExpandDimsOp::verify() {
 namespace {
 /// expand_dims/broadcast of a splat is a splat of the result's type: the
 /// lowering then needs no data movement for it.
-template <typename OpTy>
-struct ReshapeOfSplat : public OpRewritePattern<OpTy> {
+template <typename OpTy> struct ReshapeOfSplat : public OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -177,8 +174,8 @@ LogicalResult BroadcastOp::verify() {
   auto resultType = cast<RankedTensorType>(getType());
   if (failed(verifyBlockRank(*this, resultType)) ||
       failed(verifyPositiveShape(*this, resultType)) ||
-      failed(verifyDynamicSizeCount(*this, resultType,
-                                    getDynamicSizes().size())))
+      failed(
+          verifyDynamicSizeCount(*this, resultType, getDynamicSizes().size())))
     return failure();
   if (srcType.getElementType() != resultType.getElementType())
     return emitOpError("element types differ: ")
@@ -281,8 +278,8 @@ LogicalResult LoadOp::verify() {
   if (getType() != loadedType(ptrType))
     return emitOpError("result type ")
            << getType() << " must be " << loadedType(ptrType);
-  if (getMask() && failed(verifySameShape(*this, ptrType,
-                                          getMask().getType(), "mask")))
+  if (getMask() &&
+      failed(verifySameShape(*this, ptrType, getMask().getType(), "mask")))
     return failure();
   if (getOther() && !getMask())
     return emitOpError("'other' is only meaningful with a mask");
@@ -360,9 +357,9 @@ ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
           ptrType, numOperands))
     return failure();
   int32_t hasMask = numOperands > 1, hasOther = numOperands > 2;
-  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
-                      parser.getBuilder().getDenseI32ArrayAttr(
-                          {1, hasMask, hasOther}));
+  result.addAttribute(
+      getOperandSegmentSizesAttrName(result.name),
+      parser.getBuilder().getDenseI32ArrayAttr({1, hasMask, hasOther}));
   result.addTypes(loadedType(ptrType));
   return success();
 }
@@ -465,8 +462,7 @@ LogicalResult ReduceOp::verify() {
     return emitOpError("axis ") << axis << " out of range for " << firstType;
   for (auto [src, result] : llvm::zip(getSrcs(), getResults())) {
     auto srcType = cast<RankedTensorType>(src.getType());
-    if (failed(verifyCompatibleShape(srcType.getShape(),
-                                     firstType.getShape())))
+    if (failed(verifyCompatibleShape(srcType.getShape(), firstType.getShape())))
       return emitOpError("reduces blocks of one shape, got ")
              << firstType << " and " << srcType;
     Type expected = srcType.getElementType();
@@ -504,5 +500,19 @@ LogicalResult ReduceOp::verifyRegions() {
     llvm::interleaveComma(elementTypes, diagnostic);
     return diagnostic << "), the element types reduced";
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LocalAllocOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LocalAllocOp::verify() {
+  // One allocation per program for the whole kernel: in a loop or a branch
+  // the same storage would stand for several blocks at once.
+  if (!isa<FunctionOpInterface>((*this)->getParentOp()))
+    return emitOpError("must be at the kernel's top level (not in a loop or "
+                       "a branch): its storage is allocated once per "
+                       "program");
   return success();
 }

@@ -88,6 +88,8 @@ LoopMemory analyzeMemory(scf::ForOp loop) {
       memory.synchronizes |= load.isOrdered();
     } else if (auto store = dyn_cast<StoreOp>(op)) {
       memory.storedPointers.push_back(store.getPtr());
+    } else if (isa<LocalAllocOp, LocalLoadOp, LocalStoreOp>(op)) {
+      // The program's own shared memory: never what a load reads.
     } else if (isa<BarrierOp, AtomicCasOp, AtomicXchgOp>(op)) {
       memory.synchronizes = true;
     } else if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() &&

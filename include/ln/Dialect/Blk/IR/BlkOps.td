@@ -41,6 +41,10 @@ def Blk_MemScope : I32EnumAttr<"MemScope",
   let cppNamespace = "::ln::blk";
 }
 
+// Shared memory private to a program (blk.local_*): distinct from global
+// memory, so moving a global access across a local one changes nothing.
+def Blk_LocalMemory : Resource<"::ln::blk::LocalMemoryResource">;
+
 class Blk_Op<string mnemonic, list<Trait> traits = []>
     : Op<Blk_Dialect, mnemonic, traits>;
 
@@ -422,6 +426,79 @@ def Blk_BarrierOp : Blk_Op<"barrier"> {
     ```
   }];
   let assemblyFormat = "attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// Blocks in shared memory
+//===----------------------------------------------------------------------===//
+
+def Blk_LocalAllocOp : Blk_Op<"local_alloc", [
+    MemoryEffects<[MemAlloc<Blk_LocalMemory>]>]> {
+  let summary = "Shared-memory storage for one block";
+  let description = [{
+    Allocates, once per program, storage for a block of the result's
+    static block type in shared memory. Its contents are undefined until a
+    `blk.local_store` writes them (the CPU evaluator reports a read
+    before). It lives until the kernel returns, which is why it must be
+    created at the kernel's top level, outside loops and branches.
+
+    A local block is what a value that would not fit in registers beside
+    the rest of the kernel becomes: per-feature sums carried across the
+    rows of a persistent program, for instance. Every thread keeps its own
+    elements (the ones it holds in registers) in its own slots, so storing
+    and loading need no barrier and cost no bank conflict; the kernel's
+    shared memory grows by the block's size times the copies of it the
+    layout keeps (docs/lowering.md). Past 48 KB in all the launch must ask
+    for it (the runtime and ln-run do, from the PTX).
+
+    ```mlir
+    %acc = blk.local_alloc : !blk.local<tensor<8192xf32>>
+    ```
+  }];
+  let results = (outs Blk_LocalType:$result);
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def Blk_LocalStoreOp : Blk_Op<"local_store", [
+    MemoryEffects<[MemWrite<Blk_LocalMemory>]>,
+    TypesMatchWith<"the value has the local block's type", "local", "value",
+                   "::llvm::cast<::ln::blk::LocalType>($_self).getBlockType()">]> {
+  let summary = "Write a whole block to its shared-memory storage";
+  let description = [{
+    Replaces the contents of `local` with `value`. A later
+    `blk.local_load` of it, in any thread, returns `value`.
+
+    ```mlir
+    blk.local_store %sums, %acc : !blk.local<tensor<8192xf32>>
+    ```
+  }];
+  let arguments = (ins Blk_LocalType:$local, Blk_Block:$value);
+  let assemblyFormat = "$value `,` $local attr-dict `:` qualified(type($local))";
+}
+
+def Blk_LocalLoadOp : Blk_Op<"local_load", [
+    MemoryEffects<[MemRead<Blk_LocalMemory>]>,
+    TypesMatchWith<"the result has the local block's type", "local", "result",
+                   "::llvm::cast<::ln::blk::LocalType>($_self).getBlockType()">]> {
+  let summary = "Read a whole block from its shared-memory storage";
+  let description = [{
+    The block last stored to `local`. Reading storage that no
+    `blk.local_store` has written is undefined.
+
+    ```mlir
+    %sums = blk.local_load %acc : !blk.local<tensor<8192xf32>>
+    ```
+  }];
+  let arguments = (ins Blk_LocalType:$local);
+  let results = (outs Blk_Block:$result);
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$local), [{
+      build($_builder, $_state,
+            ::llvm::cast<LocalType>(local.getType()).getBlockType(), local);
+    }]>
+  ];
+  let assemblyFormat = "$local attr-dict `:` qualified(type($local))";
 }
 
 #endif // LN_DIALECT_BLK_IR_BLKOPS_TD

@@ -46,4 +46,29 @@ def Blk_TypeVarType : Blk_Type<"TypeVar", "typevar"> {
   let assemblyFormat = "`<` $name `>`";
 }
 
+def Blk_LocalType : Blk_Type<"Local", "local"> {
+  let summary = "A block held in the program's shared memory";
+  let description = [{
+    Storage for one block of type `blockType`, private to the program
+    (one CTA), in shared memory instead of registers: what
+    `blk.local_alloc` creates and `blk.local_store` and `blk.local_load`
+    write and read. Triton keeps such buffers out of its language and
+    allocates them in its GPU dialect (`ttg.local_alloc`); in blk they are
+    explicit ops, created by `blk-local-accumulators` or written by hand.
+
+    ```mlir
+    !blk.local<tensor<8192xf32>>
+    ```
+  }];
+  let parameters = (ins "::mlir::RankedTensorType":$blockType);
+  let builders = [
+    TypeBuilderWithInferredContext<(ins "::mlir::RankedTensorType":$blockType), [{
+      return $_get(blockType.getContext(), blockType);
+    }]>
+  ];
+  let skipDefaultBuilders = 1;
+  let assemblyFormat = "`<` $blockType `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // LN_DIALECT_BLK_IR_BLKTYPES_TD

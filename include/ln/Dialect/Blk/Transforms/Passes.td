@@ -126,4 +126,55 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def BlkLocalAccumulators : Pass<"blk-local-accumulators"> {
+  let summary = "Keep loops' block accumulators in shared memory";
+  let description = [{
+    A block carried across the iterations of an `scf.for` holds its
+    registers for the whole loop. For an accumulator (a value read once per
+    iteration and replaced by a result computed from it) that is most of
+    the loop's registers for little use: the per-feature dw/db sums of a
+    persistent backward program take 16 of a thread's 64 registers at 8192
+    features on 32 warps, and at 16384 the row no longer fits beside them.
+
+    This pass moves such a block into a `blk.local_alloc`ed block of shared
+    memory: stored before the loop, loaded right before its one use in the
+    body, the new value stored right after it is computed, and loaded after
+    the loop for its results. Between those two points nothing else holds
+    it, so the registers serve the rest of the iteration. The results do
+    not change: the same values are combined in the same order.
+
+    A loop value moves when
+    - it is a block of static shape (run the pass after `blk-specialize`);
+    - its only use in the body is by one op directly in the body (not in a
+      nested region, not the `scf.yield`);
+    - the value yielded for it is computed directly in the body by that op
+      or by one after it (so the store cannot overwrite the block before
+      its use reads it).
+
+    Loads of the next iteration carried by `blk-prefetch-loads`, or by hand,
+    do not qualify (their value is computed before their use). The pass is
+    opt-in: where registers suffice, shared memory only adds traffic.
+
+    ```mlir
+    %sums = scf.for %row = %lb to %ub step %s iter_args(%acc = %zeros)
+        -> (tensor<8192xf32>) : i32 {
+      %row_values = ...
+      %next = arith.addf %acc, %row_values : tensor<8192xf32>
+      scf.yield %next : tensor<8192xf32>
+    }
+    // becomes
+    %local = blk.local_alloc : !blk.local<tensor<8192xf32>>   // at the top
+    blk.local_store %zeros, %local : !blk.local<tensor<8192xf32>>
+    scf.for %row = %lb to %ub step %s : i32 {
+      %row_values = ...
+      %acc = blk.local_load %local : !blk.local<tensor<8192xf32>>
+      %next = arith.addf %acc, %row_values : tensor<8192xf32>
+      blk.local_store %next, %local : !blk.local<tensor<8192xf32>>
+    }
+    %sums = blk.local_load %local : !blk.local<tensor<8192xf32>>
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // LN_DIALECT_BLK_TRANSFORMS_PASSES_TD

@@ -1,0 +1,83 @@
+//===- DynamicSharedBytesTest.cpp - The PTX's dynamic shared memory -------===//
+//
+// getDynamicSharedBytes reads what ln's lowering records for a kernel with
+// local blocks (`.u32 <entry>_dynamic_shared_bytes = <bytes>;`), for that
+// entry alone, and refuses a record it cannot read.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ln/Runtime/EmbeddedKernels.h"
+#include "ln/Runtime/LayerNorm.h"
+#include "ln/Runtime/Runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+using namespace ln::runtime;
+
+namespace {
+
+constexpr const char *kPTX = R"(.version 8.0
+.target sm_90
+.address_size 64
+
+.visible .global .align 4 .u32 wide_dynamic_shared_bytes = 114688;
+.visible .global .align 4 .u32 other_wide_dynamic_shared_bytes = 4096;
+.extern .shared .align 16 .b8 wide_local[];
+
+.visible .entry wide(
+)";
+
+TEST(DynamicSharedBytes, ReadsTheEntrysRecord) {
+  EXPECT_EQ(getDynamicSharedBytes(kPTX, "wide"), 114688u);
+  EXPECT_EQ(getDynamicSharedBytes(kPTX, "other_wide"), 4096u);
+  // `wide` is a suffix of `other_wide`; neither `_wide` nor `de` has one.
+  EXPECT_EQ(getDynamicSharedBytes(kPTX, "_wide"), 0u);
+  EXPECT_EQ(getDynamicSharedBytes(kPTX, "de"), 0u);
+  EXPECT_EQ(getDynamicSharedBytes("", "wide"), 0u);
+}
+
+TEST(DynamicSharedBytes, RefusesAMalformedRecord) {
+  for (const char *ptx :
+       {".visible .global .align 4 .u32 k_dynamic_shared_bytes = ;\n",
+        ".visible .global .align 4 .u32 k_dynamic_shared_bytes = 12\n",
+        ".visible .global .align 4 .u32 k_dynamic_shared_bytes = "
+        "99999999999;\n",
+        ".visible .global .align 4 .u64 k_dynamic_shared_bytes = 12;\n"}) {
+    try {
+      getDynamicSharedBytes(ptx, "k");
+      ADD_FAILURE() << "accepted: " << ptx;
+    } catch (const RuntimeError &error) {
+      EXPECT_EQ(error.getStatus(), LN_ERROR_INVALID_ARGUMENT);
+      EXPECT_NE(std::string(error.what()).find("'k'"), std::string::npos)
+          << error.what();
+    }
+  }
+}
+
+// The embedded kernels that keep blocks in shared memory are the persistent
+// backward dx kernels wider than 8192 features: two f32 sums of their 16
+// elements a thread, for each of their threads. No other kernel asks for
+// dynamic shared memory.
+TEST(DynamicSharedBytes, EmbeddedKernelsRecordTheirLocalBlocks) {
+  size_t count = 0;
+  const EmbeddedKernel *table = embeddedKernels(count);
+  if (!table || count == 0)
+    GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
+  int wide = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const EmbeddedKernel &kernel = table[i];
+    unsigned bytes = getDynamicSharedBytes(kernel.ptx, kernel.entry);
+    bool isWide = std::strcmp(kernel.entry, kPersistentBackwardDxKernel) == 0 &&
+                  kernel.blockSize > 8192;
+    unsigned expected = isWide ? 2 * 16 * (32 * kernel.numWarps) * 4 : 0;
+    EXPECT_EQ(bytes, expected) << kernel.entry << " " << kernel.blockSize
+                               << " on " << kernel.numWarps << " warps";
+    wide += isWide;
+  }
+  EXPECT_EQ(wide, 24);
+}
+
+} // namespace
