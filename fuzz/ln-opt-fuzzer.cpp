@@ -6,7 +6,8 @@
 // input's length so that sizes and warp counts that are not powers of two
 // are explored too; every !blk.typevar to f16); then the whole --blk-to-ptx
 // pipeline runs, down to PTX, with prefetch-loads=true for every other
-// length class. Errors are expected of most
+// length class and local-accumulators=true for every other pair of them.
+// Errors are expected of most
 // inputs and are fine: only a crash, a hang, an assertion or (under
 // AddressSanitizer) a memory error is a finding. scripts/fuzz.sh builds and
 // runs it; its seeds are test/'s and kernels/' MLIR files.
@@ -103,7 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   // The pipeline's own option, as the build asks for it.
   ln::BlkToPTXOptions pipeline;
-  pipeline.prefetchLoads = size / (std::size(kSizes) * std::size(kWarps)) % 2;
+  size_t lengthClass = size / (std::size(kSizes) * std::size(kWarps));
+  pipeline.prefetchLoads = lengthClass % 2;
+  pipeline.localAccumulators = lengthClass / 2 % 2;
   ln::buildBlkToPTXPipeline(pm, pipeline);
   (void)pm.run(*module);
   return 0;

@@ -9,7 +9,10 @@ poisoned, and every element is compared with the CPU's: integers exactly,
 floats exactly unless a reduction's order can change them (then within the
 bound the generator derived). An element the CPU left poisoned but the GPU
 wrote is a write outside a mask. Each kernel is also evaluated on the CPU
-after blk-prefetch-loads, which must change no bit of its results.
+after blk-prefetch-loads, and after it and blk-local-accumulators, which
+must change no bit of its results; kernels of odd seeds are compiled with
+local-accumulators=true, so that the GPU runs loops' block accumulators
+from shared memory (local blocks) as well as from registers.
 
   difftest.py cpu --seed S --count N [--work DIR] [--ptxas "ptxas -arch=sm_90"]
       generate, evaluate on the CPU, compile and assemble; no GPU (CI)
@@ -64,10 +67,14 @@ def prepare_case(seed, folder, ptxas):
         f.write(kernel.text())
     specialize = kernel.specialization()
     ptx = os.path.join(folder, "kernel.ptx")
-    run_checked("ln-opt %s --blk-specialize=%s --blk-to-ptx=fp-contract=false"
+    pipeline = "fp-contract=false"
+    if seed % 2:
+        pipeline += " local-accumulators=true"
+    run_checked("ln-opt %s --blk-specialize=%s --blk-to-ptx=%s"
                 " | ln-translate --ptx > %s" % (
                     shlex.quote(source), shlex.quote(specialize),
-                    shlex.quote(ptx)) + " && test -s " + shlex.quote(ptx),
+                    shlex.quote(pipeline), shlex.quote(ptx))
+                + " && test -s " + shlex.quote(ptx),
                 "compiling", shell=True)
     run_checked(shlex.split(ptxas) + [ptx, "-o", os.devnull], "ptxas")
     arguments = []
@@ -78,21 +85,26 @@ def prepare_case(seed, folder, ptxas):
     expected = os.path.join(folder, "expected.txt")
     run_checked(["ln-run", "kernel", source, "--cpu", "--specialize",
                  specialize, "--out", expected] + common, "the CPU evaluator")
-    # blk-prefetch-loads moves loads, never arithmetic: the evaluator must
-    # give the same bits, and read nothing out of bounds, after it.
-    prefetched = os.path.join(folder, "prefetched.mlir")
-    run_checked(["ln-opt", source, "--blk-specialize=" + specialize,
-                 "--blk-prefetch-loads", "-o", prefetched],
-                "blk-prefetch-loads")
-    prefetched_out = os.path.join(folder, "prefetched.txt")
-    run_checked(["ln-run", "kernel", prefetched, "--cpu", "--out",
-                 prefetched_out] + common,
-                "the CPU evaluator after blk-prefetch-loads")
-    with open(expected) as before, open(prefetched_out) as after:
-        if before.read() != after.read():
-            raise Failure("blk-prefetch-loads changed the CPU evaluator's "
-                          "results (%s against %s)" % (prefetched_out,
-                                                       expected))
+    # blk-prefetch-loads moves loads, never arithmetic, and
+    # blk-local-accumulators moves accumulators to shared memory, combining
+    # the same values in the same order: the evaluator must give the same
+    # bits, and read nothing out of bounds or unwritten, after them.
+    for name, passes in (("prefetched", ["--blk-prefetch-loads"]),
+                         ("local", ["--blk-prefetch-loads",
+                                    "--blk-local-accumulators"])):
+        transformed = os.path.join(folder, name + ".mlir")
+        what = " and ".join(p[2:] for p in passes)
+        run_checked(["ln-opt", source, "--blk-specialize=" + specialize]
+                    + passes + ["-o", transformed], what)
+        transformed_out = os.path.join(folder, name + ".txt")
+        run_checked(["ln-run", "kernel", transformed, "--cpu", "--out",
+                     transformed_out] + common,
+                    "the CPU evaluator after " + what)
+        with open(expected) as before, open(transformed_out) as after:
+            if before.read() != after.read():
+                raise Failure("%s changed the CPU evaluator's results (%s "
+                              "against %s)" % (what, transformed_out,
+                                               expected))
     case = {"seed": seed,
             "arguments": ["--block", str(32 * kernel.num_warps)] + common,
             "tolerances": {str(k): v for k, v in kernel.tolerances.items()},
