@@ -58,7 +58,7 @@ LocalPlacement getPlacement(const BlkTypeConverter &converter,
   int64_t threads = 32 * converter.getNumWarps();
   int64_t slots = layout.getNumSlots();
   return {storage, width, slots / width, threads,
-          llvm::alignTo(slots * threads * elementBytes, 16)};
+          int64_t(llvm::alignTo(slots * threads * elementBytes, 16))};
 }
 
 /// What one access moves: an element, or a vector of `width`.
