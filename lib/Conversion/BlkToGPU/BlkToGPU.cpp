@@ -69,6 +69,8 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
         op->emitError("type ") << type << " has an unbound !blk.typevar";
         return false;
       }
+      if (auto local = dyn_cast<blk::LocalType>(type))
+        type = local.getBlockType();
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor)
         return true;

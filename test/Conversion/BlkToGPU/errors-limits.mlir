@@ -95,3 +95,12 @@ func.func @taken() attributes {blk.num_warps = 1 : i32} {
   %a = blk.local_alloc : !blk.local<tensor<32xf32>>
   return
 }
+
+// -----
+
+// Local blocks must be static by the time they are lowered.
+func.func @dynamic_local(%n: i32) attributes {blk.num_warps = 1 : i32} {
+  // expected-error @+1 {{blocks must have static shapes, got 'tensor<?xf32>'}}
+  %a = blk.local_alloc [%n] : !blk.local<tensor<?xf32>>
+  return
+}

@@ -824,8 +824,16 @@ func.func @local_alloc_in_a_loop(%n: i32) {
 
 // -----
 
-// expected-error @+1 {{local blocks are 1-D or 2-D with a static shape (create them after blk-specialize), got 'tensor<?xf32>'}}
-func.func @local_dynamic(%a: !blk.local<tensor<?xf32>>) {
+// expected-error @+1 {{local blocks are 1-D or 2-D, got 'tensor<2x2x2xf32>'}}
+func.func @local_of_rank_3(%a: !blk.local<tensor<2x2x2xf32>>) {
+  return
+}
+
+// -----
+
+func.func @local_alloc_without_its_size() {
+  // expected-error @+1 {{needs one size for each dynamic dimension of 'tensor<?x64xf32>', got 0}}
+  %a = blk.local_alloc : !blk.local<tensor<?x64xf32>>
   return
 }
 

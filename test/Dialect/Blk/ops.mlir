@@ -244,6 +244,7 @@ func.func @ordered_loads_and_barrier(%p: !blk.ptr<i32>) -> (i32, i32, i32) {
 // -----
 
 // CHECK-LABEL: func.func @local_blocks
+// CHECK: blk.local_alloc [%{{.*}}] : !blk.local<tensor<?xf32>>
 // CHECK: %[[SUMS:.*]] = blk.local_alloc : !blk.local<tensor<64xf32>>
 // CHECK: %[[MASKS:.*]] = blk.local_alloc : !blk.local<tensor<2x32xi1>>
 // CHECK: blk.local_store %{{.*}}, %[[SUMS]] : !blk.local<tensor<64xf32>>
@@ -252,6 +253,8 @@ func.func @ordered_loads_and_barrier(%p: !blk.ptr<i32>) -> (i32, i32, i32) {
 // CHECK: blk.local_load %[[MASKS]] : !blk.local<tensor<2x32xi1>>
 func.func @local_blocks(%x: tensor<64xf32>, %m: tensor<2x32xi1>)
     -> (tensor<64xf32>, tensor<2x32xi1>) {
+  %size = arith.constant 64 : i32
+  %dynamic = blk.local_alloc [%size] : !blk.local<tensor<?xf32>>
   %sums = blk.local_alloc : !blk.local<tensor<64xf32>>
   %masks = blk.local_alloc : !blk.local<tensor<2x32xi1>>
   blk.local_store %x, %sums : !blk.local<tensor<64xf32>>

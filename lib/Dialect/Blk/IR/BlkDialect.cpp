@@ -85,11 +85,8 @@ LogicalResult LocalType::verify(function_ref<InFlightDiagnostic()> emitError,
                           "bf16, f32, f64, pointer or !blk.typevar elements, "
                           "got "
                        << blockType.getElementType();
-  if (!blockType.hasStaticShape() || blockType.getRank() < 1 ||
-      blockType.getRank() > 2)
-    return emitError() << "local blocks are 1-D or 2-D with a static shape "
-                          "(create them after blk-specialize), got "
-                       << blockType;
+  if (blockType.getRank() < 1 || blockType.getRank() > 2)
+    return emitError() << "local blocks are 1-D or 2-D, got " << blockType;
   return success();
 }
 

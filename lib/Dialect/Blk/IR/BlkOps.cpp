@@ -508,6 +508,11 @@ LogicalResult ReduceOp::verifyRegions() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LocalAllocOp::verify() {
+  int64_t dynamic = getType().getBlockType().getNumDynamicDims();
+  if (int64_t(getDynamicSizes().size()) != dynamic)
+    return emitOpError("needs one size for each dynamic dimension of ")
+           << getType().getBlockType() << ", got "
+           << getDynamicSizes().size();
   // One allocation per program for the whole kernel: in a loop or a branch
   // the same storage would stand for several blocks at once.
   if (!isa<FunctionOpInterface>((*this)->getParentOp()))

@@ -57,7 +57,7 @@ void moveAccumulators(scf::ForOp loop) {
     auto type = LocalType::get(cast<RankedTensorType>(value.getType()));
 
     builder.setInsertionPointToStart(&function.getFunctionBody().front());
-    Value local = LocalAllocOp::create(builder, loc, type);
+    Value local = LocalAllocOp::create(builder, loc, type, ValueRange{});
 
     builder.setInsertionPoint(loop);
     LocalStoreOp::create(builder, loc, local, loop.getInitArgs()[index]);

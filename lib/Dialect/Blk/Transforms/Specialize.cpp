@@ -166,6 +166,22 @@ bool refineOnce(func::FuncOp func) {
     } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
       changed |=
           makeSizesStatic(broadcast, broadcast.getDynamicSizes(), builder);
+    } else if (auto alloc = dyn_cast<LocalAllocOp>(op)) {
+      RankedTensorType block = alloc.getType().getBlockType();
+      std::optional<SmallVector<int64_t>> shape;
+      if (!alloc.getDynamicSizes().empty() &&
+          (shape = shapeFromSizes(block, alloc.getDynamicSizes()))) {
+        builder.setInsertionPoint(alloc);
+        auto staticAlloc = LocalAllocOp::create(
+            builder, alloc.getLoc(), LocalType::get(block.clone(*shape)),
+            ValueRange{});
+        alloc.replaceAllUsesWith(staticAlloc.getResult());
+        alloc.erase();
+        changed = true;
+      }
+    } else if (auto localLoad = dyn_cast<LocalLoadOp>(op)) {
+      changed |= refineType(localLoad.getResult(),
+                            localLoad.getLocal().getType().getBlockType());
     } else if (auto expand = dyn_cast<ExpandDimsOp>(op)) {
       auto src = cast<RankedTensorType>(expand.getSrc().getType());
       SmallVector<int64_t> shape(src.getShape());
@@ -294,7 +310,9 @@ LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
 
   WalkResult dynamic = func.walk([&](Operation *op) {
     for (Type type : op->getResultTypes())
-      if (auto tensor = dyn_cast<RankedTensorType>(type))
+      if (auto tensor = dyn_cast<RankedTensorType>(
+              isa<LocalType>(type) ? cast<LocalType>(type).getBlockType()
+                                   : type))
         if (!tensor.hasStaticShape()) {
           op->emitError() << "block type " << type
                           << " is still dynamic after specialization; are "

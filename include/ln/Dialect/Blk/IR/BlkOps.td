@@ -432,31 +432,37 @@ def Blk_BarrierOp : Blk_Op<"barrier"> {
 // Blocks in shared memory
 //===----------------------------------------------------------------------===//
 
-def Blk_LocalAllocOp : Blk_Op<"local_alloc", [
-    MemoryEffects<[MemAlloc<Blk_LocalMemory>]>]> {
+def Blk_LocalAllocOp : Blk_Op<"local_alloc"> {
   let summary = "Shared-memory storage for one block";
   let description = [{
-    Allocates, once per program, storage for a block of the result's
-    static block type in shared memory. Its contents are undefined until a
+    Allocates, once per program, storage for a block of the result's block
+    type in shared memory. Dynamic dimensions take their sizes from the
+    operands, in order (as `blk.splat`'s do): `blk-specialize` makes them
+    static, which the lowering requires. The contents are undefined until a
     `blk.local_store` writes them (the CPU evaluator reports a read
-    before). It lives until the kernel returns, which is why it must be
-    created at the kernel's top level, outside loops and branches.
+    before). The storage lives until the kernel returns, which is why it
+    must be created at the kernel's top level, outside loops and branches.
 
     A local block is what a value that would not fit in registers beside
     the rest of the kernel becomes: per-feature sums carried across the
-    rows of a persistent program, for instance. Every thread keeps its own
-    elements (the ones it holds in registers) in its own slots, so storing
-    and loading need no barrier and cost no bank conflict; the kernel's
-    shared memory grows by the block's size times the copies of it the
-    layout keeps (docs/lowering.md). Past 48 KB in all the launch must ask
-    for it (the runtime and ln-run do, from the PTX).
+    rows of a persistent program, or a block held across reductions.
+    Every thread keeps its own elements (the ones it holds in registers) in
+    its own slots, so storing and loading need no barrier and cost no bank
+    conflict; the kernel's shared memory grows by the block's size times
+    the copies of it the layout keeps (docs/lowering.md). Past 48 KB in all
+    the launch must ask for it (the runtime and ln-run do, from the PTX).
 
     ```mlir
     %acc = blk.local_alloc : !blk.local<tensor<8192xf32>>
+    %row = blk.local_alloc [%BLOCK] : !blk.local<tensor<?xf32>>
     ```
   }];
-  let results = (outs Blk_LocalType:$result);
-  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+  let arguments = (ins Variadic<I32>:$dynamicSizes);
+  let results = (outs Res<Blk_LocalType, "the storage",
+                          [MemAlloc<Blk_LocalMemory>]>:$result);
+  let assemblyFormat = [{
+    (` ` `[` $dynamicSizes^ `]`)? attr-dict `:` qualified(type($result))
+  }];
   let hasVerifier = 1;
 }
 
