@@ -37,6 +37,7 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT {blk.noalias},
                                         %stride_dx: i64, %stride_dy: i64,
                                         %stride_x: i64, %M: i32, %N: i32) {
   %BLOCK = blk.constexpr "BLOCK_SIZE_N" : i32
+  %X_HAT_IN_SHARED = blk.constexpr "X_HAT_IN_SHARED" : i32
   %zero = arith.constant 0.0 : f32
   %pid = blk.program_id 0 : i32
   %programs = blk.num_programs 0 : i32
@@ -48,6 +49,12 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT {blk.noalias},
   %N_f32 = arith.sitofp %N : i32 to f32
   %W_block = blk.splat %W [%BLOCK] : !ptrT -> tensor<?x!ptrT>
   %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+
+  // Where X_HAT_IN_SHARED is not 0, each row's x_hat waits out the row's
+  // reductions in shared memory instead of registers.
+  %no = arith.constant 0 : i32
+  %x_hat_in_shared = arith.cmpi ne, %X_HAT_IN_SHARED, %no : i32
+  %x_hat_local = blk.local_alloc [%BLOCK] : !blk.local<tensor<?xf32>>
 
   %sums:2 = scf.for %row = %pid to %M step %programs
       iter_args(%dw_acc = %zeros, %db_acc = %zeros)
@@ -85,6 +92,9 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT {blk.noalias},
     %dw_row = arith.mulf %dy, %x_hat : tensor<?xf32>
     %dw_next = arith.addf %dw_acc, %dw_row : tensor<?xf32>
     %db_next = arith.addf %db_acc, %dy : tensor<?xf32>
+    scf.if %x_hat_in_shared {
+      blk.local_store %x_hat, %x_hat_local : !blk.local<tensor<?xf32>>
+    }
     %c1_sum = blk.reduce %xhat_wdy axis 0 : tensor<?xf32> -> f32 {
     ^bb0(%a: f32, %b: f32):
       %s = arith.addf %a, %b : f32
@@ -99,7 +109,13 @@ func.func @layer_norm_bwd_dx_persistent(%DX: !ptrT {blk.noalias},
     %c2_scalar = arith.divf %c2_sum, %N_f32 : f32
     %c1 = blk.splat %c1_scalar [%BLOCK] : f32 -> tensor<?xf32>
     %c2 = blk.splat %c2_scalar [%BLOCK] : f32 -> tensor<?xf32>
-    %xhat_c1 = arith.mulf %x_hat, %c1 : tensor<?xf32>
+    %x_hat_again = scf.if %x_hat_in_shared -> (tensor<?xf32>) {
+      %held = blk.local_load %x_hat_local : !blk.local<tensor<?xf32>>
+      scf.yield %held : tensor<?xf32>
+    } else {
+      scf.yield %x_hat : tensor<?xf32>
+    }
+    %xhat_c1 = arith.mulf %x_hat_again, %c1 : tensor<?xf32>
     %correction = arith.addf %xhat_c1, %c2 : tensor<?xf32>
     %diff = arith.subf %wdy, %correction : tensor<?xf32>
     %dx = arith.mulf %diff, %rstd_block : tensor<?xf32>

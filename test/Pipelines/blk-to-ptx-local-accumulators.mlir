@@ -1,5 +1,5 @@
-// RUN: ln-opt %kernels/layer_norm_bwd_dx_persistent_wide.mlir --blk-specialize="bind=BLOCK_SIZE_N=12288,T=bf16 num-warps=24 divisible-by-16=0,1,2,3,4,5,8,9,10,12" --blk-to-ptx="prefetch-loads=true local-accumulators=true" | ln-translate --ptx > %t.local.ptx
-// RUN: ln-opt %kernels/layer_norm_bwd_dx_persistent_wide.mlir --blk-specialize="bind=BLOCK_SIZE_N=12288,T=bf16 num-warps=24 divisible-by-16=0,1,2,3,4,5,8,9,10,12" --blk-to-ptx="prefetch-loads=true" | ln-translate --ptx > %t.registers.ptx
+// RUN: ln-opt %kernels/layer_norm_bwd_dx_persistent_wide.mlir --blk-specialize="bind=BLOCK_SIZE_N=12288,T=bf16,X_HAT_IN_SHARED=0 num-warps=24 divisible-by-16=0,1,2,3,4,5,8,9,10,12" --blk-to-ptx="prefetch-loads=true local-accumulators=true" | ln-translate --ptx > %t.local.ptx
+// RUN: ln-opt %kernels/layer_norm_bwd_dx_persistent_wide.mlir --blk-specialize="bind=BLOCK_SIZE_N=12288,T=bf16,X_HAT_IN_SHARED=0 num-warps=24 divisible-by-16=0,1,2,3,4,5,8,9,10,12" --blk-to-ptx="prefetch-loads=true" | ln-translate --ptx > %t.registers.ptx
 // RUN: FileCheck %s --check-prefix=LOCAL < %t.local.ptx
 // RUN: %ptxas %t.local.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS
 // RUN: %ptxas %t.registers.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=SPILLS

@@ -118,13 +118,13 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
                                               : BackwardPath::Fused);
       EXPECT_EQ(path(8192), halves && aligned ? BackwardPath::Persistent
                                               : BackwardPath::Fused);
-      // Aligned f16 and bf16 rows up to 14336 keep the persistent kernel,
+      // Aligned f16 and bf16 rows up to 16384 keep the persistent kernel,
       // its sums in shared memory; wider ones, and the rest, go split.
       EXPECT_EQ(path(8193), halves && aligned ? BackwardPath::Persistent
                                               : BackwardPath::Split);
-      EXPECT_EQ(path(14336), halves && aligned ? BackwardPath::Persistent
+      EXPECT_EQ(path(16384), halves && aligned ? BackwardPath::Persistent
                                                : BackwardPath::Split);
-      EXPECT_EQ(path(14337), BackwardPath::Split);
+      EXPECT_EQ(path(16385), BackwardPath::Split);
     }
     // An algorithm is taken where its kernel holds the row.
     EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_LOCKED).path,
