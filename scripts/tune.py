@@ -10,7 +10,7 @@ sweep instead:
 
   tune.py prepare --work DIR [--kernel K ...] [--dtype D ...] [--blocks B,..]
                   [--warps W,..] [--generic] [--pipeline OPTIONS]
-                  [--source FILE]
+                  [--source FILE] [--bind NAME=VALUE,..]
       compiles every (kernel, dtype, block, warps) with ln-opt, ln-translate
       and ptxas -v, keeps the spill-free ones, and writes DIR/manifest.json:
       each variant's PTX, registers, CTAs a multiprocessor and ln-run
@@ -26,7 +26,10 @@ sweep instead:
 
 ln-opt and ln-translate come from PATH (build/bin), ptxas from PATH or
 --ptxas. --pipeline passes options to --blk-to-ptx (e.g.
-prefetch-loads=true, for a kernel written as a plain loop). The aligned
+prefetch-loads=true, for a kernel written as a plain loop; or
+local-accumulators=true, whose shared memory then bounds the CTAs a
+multiprocessor holds); --bind adds blk-specialize bindings the other
+source needs (X_HAT_IN_SHARED=0). The aligned
 flavour's divisible arguments are kernels/CMakeLists.txt's
 (test/Tools/tune.test checks that they agree).
 """
@@ -75,19 +78,35 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REGISTERS_PER_SM = 65536
 THREADS_PER_SM = 2048
 CTAS_PER_SM = 32
+# Shared memory of an H200 multiprocessor, and what each CTA reserves.
+SHARED_BYTES_PER_SM = 228 * 1024
+SHARED_BYTES_RESERVED_PER_CTA = 1024
 
 
-def resident_ctas(registers, warps):
+def resident_ctas(registers, warps, shared_bytes=0):
     """CTAs a multiprocessor holds, by registers (allocated per warp in
-    units of 256, so 8 a thread) and threads; shared memory is not the
-    limit for these kernels (their reductions use a few hundred bytes)."""
+    units of 256, so 8 a thread), threads and shared memory (static and
+    dynamic: local blocks make it the limit)."""
     per_thread = (registers + 7) // 8 * 8
     by_registers = REGISTERS_PER_SM // (per_thread * 32 * warps)
-    return min(by_registers, THREADS_PER_SM // (32 * warps), CTAS_PER_SM)
+    by_shared = SHARED_BYTES_PER_SM // (shared_bytes +
+                                        SHARED_BYTES_RESERVED_PER_CTA)
+    return min(by_registers, by_shared, THREADS_PER_SM // (32 * warps),
+               CTAS_PER_SM)
+
+
+def dynamic_shared_bytes(ptx, entry):
+    """What the PTX records for `entry`'s local blocks (the runtime's
+    getDynamicSharedBytes), 0 if nothing."""
+    with open(ptx) as f:
+        found = re.search(r"\.u32 %s_dynamic_shared_bytes = (\d+);" %
+                          re.escape(entry), f.read())
+    return int(found.group(1)) if found else 0
 
 
 def ptxas_usage(ptxas, ptx):
-    """(registers, spill bytes) as ptxas -v reports them."""
+    """(registers, spill bytes, static shared bytes) as ptxas -v reports
+    them."""
     command = shlex.split(ptxas)
     if "-v" not in command:
         command.append("-v")
@@ -95,9 +114,11 @@ def ptxas_usage(ptxas, ptx):
                        with_stderr=True)
     registers = re.search(r"Used (\d+) registers", text)
     spills = re.search(r"(\d+) bytes spill stores", text)
+    shared = re.search(r"(\d+) bytes smem", text)
     if not registers or not spills:
         raise RuntimeError("no register count in ptxas's report:\n" + text)
-    return int(registers.group(1)), int(spills.group(1))
+    return (int(registers.group(1)), int(spills.group(1)),
+            int(shared.group(1)) if shared else 0)
 
 
 def command_prepare(options):
@@ -115,8 +136,9 @@ def command_prepare(options):
                     name = "%s_%s_%d_w%d_%s" % (
                         kernel["entry"], dtype, block, warps,
                         "generic" if options.generic else "aligned")
-                    specialize = "bind=%s=%d,T=%s num-warps=%d" % (
-                        kernel["binding"], block, dtype, warps)
+                    specialize = "bind=%s=%d,T=%s%s num-warps=%d" % (
+                        kernel["binding"], block, dtype,
+                        "".join("," + b for b in options.bind), warps)
                     if not options.generic:
                         specialize += " divisible-by-16=" + kernel["divisible"]
                     pipeline = "--blk-to-ptx" + (
@@ -126,17 +148,29 @@ def command_prepare(options):
                     ptx = os.path.join(options.work, name + ".ptx")
                     run_checked(["ln-opt", source, "--blk-specialize=" +
                                  specialize, "-o", blk], "ln-opt")
-                    run_checked(["ln-opt", blk, pipeline, "-o", mlir],
-                                "ln-opt")
+                    try:
+                        run_checked(["ln-opt", blk, pipeline, "-o", mlir],
+                                    "ln-opt")
+                    except Failure as error:
+                        # A variant the lowering refuses (more shared
+                        # memory than a CTA has): reported, not timed.
+                        reason = [line for line in str(error).splitlines()
+                                  if "error:" in line] or [str(error)]
+                        print("%s: not compiled: %s" % (
+                            name, reason[0].split("error:", 1)[-1].strip()))
+                        continue
                     run_checked(["ln-translate", "--ptx", mlir, "-o", ptx],
                                 "ln-translate")
-                    registers, spills = ptxas_usage(options.ptxas, ptx)
-                    ctas = resident_ctas(registers, warps)
+                    registers, spills, static_shared = ptxas_usage(
+                        options.ptxas, ptx)
+                    shared = static_shared + dynamic_shared_bytes(
+                        ptx, kernel["entry"])
+                    ctas = resident_ctas(registers, warps, shared)
                     entry = {"name": name, "kernel": kernel_name,
                              "dtype": dtype, "block": block, "warps": warps,
                              "aligned": not options.generic,
                              "registers": registers, "spills": spills,
-                             "ctas_per_sm": ctas,
+                             "shared_bytes": shared, "ctas_per_sm": ctas,
                              "blk": os.path.basename(blk),
                              "ptx": os.path.basename(ptx)}
                     if spills or ctas == 0:
@@ -146,9 +180,10 @@ def command_prepare(options):
     with open(os.path.join(options.work, "manifest.json"), "w") as out:
         json.dump({"variants": variants, "skipped": skipped}, out, indent=1)
     for entry in variants + skipped:
-        print("%-52s %3d registers %4d B spills %2d CTAs/SM%s" % (
+        print("%-52s %3d registers %4d B spills %6d B shared %2d CTAs/SM%s" % (
             entry["name"], entry["registers"], entry["spills"],
-            entry["ctas_per_sm"], "" if entry in variants else "  (skipped)"))
+            entry["shared_bytes"], entry["ctas_per_sm"],
+            "" if entry in variants else "  (skipped)"))
     print("tune: %d variants in %s, %d skipped (spills or no CTA fits)" % (
         len(variants), options.work, len(skipped)))
     return 0
@@ -207,7 +242,7 @@ def command_run(options):
               "arguments" % len(rows))
         return 0
     fields = ["kernel", "dtype", "block", "aligned", "warps", "registers",
-              "ctas_per_sm", "ms", "gbps"]
+              "shared_bytes", "ctas_per_sm", "ms", "gbps"]
     path = os.path.join(options.work, "results.csv")
     with open(path, "w", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
@@ -249,6 +284,8 @@ def main():
     prepare.add_argument("--pipeline", default="",
                          help="--blk-to-ptx options, e.g. prefetch-loads=true")
     prepare.add_argument("--source", help="another source for the kernel")
+    prepare.add_argument("--bind", type=comma_list(str), default=[],
+                         help="more blk-specialize bindings, NAME=VALUE,..")
     prepare.add_argument("--ptxas", default="ptxas -arch=sm_90")
     run = commands.add_parser("run")
     run.add_argument("--work", required=True)
