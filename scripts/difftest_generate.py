@@ -7,7 +7,8 @@ bounds and every disabled one past the buffer's end (and maybe a scalar
 through a scalar pointer), computing a random
 expression over every element type (wrapping integers, IEEE floats, casts,
 every cmpi and cmpf predicate, selects, reductions broadcast back, scf.for
-loops, some loading at offsets that move with the induction variable),
+loops, some loading at offsets that move with the induction variable,
+blocks parked in shared memory and read back later: blk.local_*),
 storing its results under the mask, and exercising atomics on a word
 of its own. Everything it computes is defined (divisors are made positive,
 shift amounts smaller than the width), so the CPU evaluator's results are
@@ -64,6 +65,9 @@ class Kernel:
         # Draws for what loops load, apart, so that a seed's other choices
         # stay those of the generator before loops loaded.
         self.loop_rng = random.Random(seed * 7919 + 1)
+        # Likewise for local blocks.
+        self.local_rng = random.Random(seed * 104729 + 3)
+        self.parked = []
         self.lines, self.counter = [], 0
         self.parameters, self.arguments, self.tolerances = [], [], {}
         rng = self.rng
@@ -508,6 +512,31 @@ class Kernel:
             result = getattr(self, kind + "_step")(a)
         if result is not None:
             self.pool.append(result)
+        self.local_step()
+
+    def local_step(self):
+        """Now and then parks a block of the pool in a local block of its
+        own, and reads back one parked earlier (the value it held when
+        stored), which then stands for it in the pool: local blocks of
+        every element type and shape the kernel has, read after other code
+        has run. The pool keeps its size, so that a seed's other choices
+        stay those of the generator before local blocks."""
+        rng = self.local_rng
+        blocks = [v for v in self.pool if v.shape]
+        if blocks and rng.random() < 0.2:
+            value = rng.choice(blocks)
+            local_type = "!blk.local<%s>" % value.mlir_type
+            local = self.emit("blk.local_alloc : " + local_type, "local", [])
+            self.lines.append("  blk.local_store %s, %s : %s" % (
+                value.name, local.name, local_type))
+            self.parked.append((local, local_type, value))
+        if self.parked and rng.random() < 0.3:
+            local, local_type, value = self.parked.pop(
+                rng.randrange(len(self.parked)))
+            loaded = self.emit(
+                "blk.local_load %s : %s" % (local.name, local_type),
+                value.type, value.shape, value.magnitude, value.error)
+            self.pool = [loaded if v is value else v for v in self.pool]
 
     def atomics(self, pid):
         """Each program exchanges its own word, then compare-and-swaps it
