@@ -155,3 +155,29 @@ func.func @local_unwritten(%out: !blk.ptr<i32>) {
   blk.store %ptrs, %back : tensor<4x!blk.ptr<i32>>
   return
 }
+
+// Local blocks of masks and of pointers hold them as they were: the
+// pointers parked and read back address the buffer, the mask keeps lanes 0
+// and 1 (the rest keep their 7s).
+// RUN: ln-run kernel %s --cpu --name local_masks_and_pointers --arg i32*:4=7 --out %t.kinds
+// RUN: FileCheck %s --check-prefix=KINDS < %t.kinds
+// KINDS-LABEL: # arg 0 i32[4]
+// KINDS-NEXT: {{^}}0{{$}}
+// KINDS-NEXT: {{^}}1{{$}}
+// KINDS-NEXT: {{^}}7{{$}}
+// KINDS-NEXT: {{^}}7{{$}}
+func.func @local_masks_and_pointers(%out: !blk.ptr<i32>) {
+  %masks = blk.local_alloc : !blk.local<tensor<4xi1>>
+  %pointers = blk.local_alloc : !blk.local<tensor<4x!blk.ptr<i32>>>
+  %range = blk.range : tensor<4xi32>
+  %two = arith.constant dense<2> : tensor<4xi32>
+  %low = arith.cmpi slt, %range, %two : tensor<4xi32>
+  %base = blk.splat %out : !blk.ptr<i32> -> tensor<4x!blk.ptr<i32>>
+  %ptrs = blk.addptr %base, %range : tensor<4x!blk.ptr<i32>>, tensor<4xi32>
+  blk.local_store %low, %masks : !blk.local<tensor<4xi1>>
+  blk.local_store %ptrs, %pointers : !blk.local<tensor<4x!blk.ptr<i32>>>
+  %mask_back = blk.local_load %masks : !blk.local<tensor<4xi1>>
+  %ptrs_back = blk.local_load %pointers : !blk.local<tensor<4x!blk.ptr<i32>>>
+  blk.store %ptrs_back, %range, %mask_back : tensor<4x!blk.ptr<i32>>
+  return
+}

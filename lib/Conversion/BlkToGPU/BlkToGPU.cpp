@@ -105,7 +105,7 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
   if (kernel.getNumResults() != 0)
     return kernel.emitError("kernels return no results");
   for (auto [index, type] : llvm::enumerate(kernel.getArgumentTypes()))
-    if (isa<RankedTensorType>(type))
+    if (isa<RankedTensorType, blk::LocalType>(type))
       return kernel.emitError("kernel arguments are scalars or pointers, "
                               "argument #")
              << index << " is " << type;

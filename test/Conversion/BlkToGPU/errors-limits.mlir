@@ -104,3 +104,11 @@ func.func @dynamic_local(%n: i32) attributes {blk.num_warps = 1 : i32} {
   %a = blk.local_alloc [%n] : !blk.local<tensor<?xf32>>
   return
 }
+
+// -----
+
+// A kernel cannot take a local block: the launch has no way to pass one.
+// expected-error @+1 {{kernel arguments are scalars or pointers, argument #1 is '!blk.local<tensor<128xf32>>'}}
+func.func @local_argument(%X: !blk.ptr<f32>, %L: !blk.local<tensor<128xf32>>) attributes {blk.num_warps = 1 : i32} {
+  return
+}

@@ -832,7 +832,7 @@ func.func @local_of_rank_3(%a: !blk.local<tensor<2x2x2xf32>>) {
 // -----
 
 func.func @local_alloc_without_its_size() {
-  // expected-error @+1 {{needs one size for each dynamic dimension of 'tensor<?x64xf32>', got 0}}
+  // expected-error @+1 {{expects one size operand per dynamic dimension of the result (1), got 0}}
   %a = blk.local_alloc : !blk.local<tensor<?x64xf32>>
   return
 }
@@ -861,4 +861,29 @@ func.func @local_load_of_another_shape() -> tensor<32xf32> {
   // expected-error @+1 {{'blk.local_load' op failed to verify that the result has the local block's type}}
   %x = "blk.local_load"(%a) : (!blk.local<tensor<64xf32>>) -> tensor<32xf32>
   return %x : tensor<32xf32>
+}
+
+// -----
+
+func.func @local_of_no_elements() {
+  // expected-error @+1 {{block dimensions must be positive, got 'tensor<0xf32>'}}
+  %a = blk.local_alloc : !blk.local<tensor<0xf32>>
+  return
+}
+
+// -----
+
+// A local block is named by its allocation: chosen by a branch, which one
+// a load reads would depend on control flow.
+func.func @local_through_a_branch(%c: i1) -> tensor<64xf32> {
+  // expected-error @+1 {{is used by blk.local_store and blk.local_load only, not by 'scf.yield'}}
+  %a = blk.local_alloc : !blk.local<tensor<64xf32>>
+  %b = blk.local_alloc : !blk.local<tensor<64xf32>>
+  %l = scf.if %c -> (!blk.local<tensor<64xf32>>) {
+    scf.yield %a : !blk.local<tensor<64xf32>>
+  } else {
+    scf.yield %b : !blk.local<tensor<64xf32>>
+  }
+  %x = blk.local_load %l : !blk.local<tensor<64xf32>>
+  return %x : tensor<64xf32>
 }

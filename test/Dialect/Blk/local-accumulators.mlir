@@ -128,3 +128,24 @@ func.func @nested(%n: i32) {
   }
   return
 }
+
+// -----
+
+// Loop values no local block can hold stay loop values: a rank-3 block
+// and a block of index.
+
+// CHECK-LABEL: func.func @not_blocks
+// CHECK-NOT: blk.local_alloc
+// CHECK: scf.for {{.*}} -> (tensor<2x2x2xf32>, tensor<4xindex>)
+func.func @not_blocks(%n: i32, %a: tensor<2x2x2xf32>, %b: tensor<4xindex>)
+    -> (tensor<2x2x2xf32>, tensor<4xindex>) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r:2 = scf.for %i = %c0 to %n step %c1 iter_args(%x = %a, %y = %b)
+      -> (tensor<2x2x2xf32>, tensor<4xindex>) : i32 {
+    %x2 = arith.addf %x, %a : tensor<2x2x2xf32>
+    %y2 = arith.addi %y, %b : tensor<4xindex>
+    scf.yield %x2, %y2 : tensor<2x2x2xf32>, tensor<4xindex>
+  }
+  return %r#0, %r#1 : tensor<2x2x2xf32>, tensor<4xindex>
+}

@@ -40,6 +40,13 @@
 // EMPTY: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'blk.range' op size must be positive, got 0
 // EMPTY-NEXT: %sized_range = blk.range
 
+// A local block sized by a binding of 0 or less (this crashed the
+// lowering, and a negative size printed a type that does not parse).
+// RUN: not ln-opt %s --blk-specialize="kernel=local bind=LOCAL=0" 2>&1 | FileCheck %s --check-prefix=EMPTY-LOCAL
+// EMPTY-LOCAL: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'blk.local_alloc' op block dimensions must be positive, got 'tensor<0xf32>'
+// RUN: not ln-opt %s --blk-specialize="kernel=local bind=LOCAL=-4" 2>&1 | FileCheck %s --check-prefix=NEGATIVE-LOCAL
+// NEGATIVE-LOCAL: error: 'blk.local_alloc' op block dimensions must be positive, got 'tensor<-4xf32>'
+
 // RUN: not ln-opt %s --blk-specialize="kernel=missing bind=BLOCK=64" 2>&1 | FileCheck %s --check-prefix=NO-KERNEL
 // NO-KERNEL: error: blk-specialize: no kernel named 'missing'
 
@@ -61,5 +68,13 @@ func.func @typed(%X: !blk.ptr<!blk.typevar<"T">>) {
 
 func.func @narrow() {
   %s = blk.constexpr "SMALL" : i8
+  return
+}
+
+func.func @local() {
+  %local_size = blk.constexpr "LOCAL" : i32
+  %l = blk.local_alloc [%local_size] : !blk.local<tensor<?xf32>>
+  %v = blk.local_load %l : !blk.local<tensor<?xf32>>
+  blk.local_store %v, %l : !blk.local<tensor<?xf32>>
   return
 }

@@ -508,11 +508,18 @@ LogicalResult ReduceOp::verifyRegions() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LocalAllocOp::verify() {
-  int64_t dynamic = getType().getBlockType().getNumDynamicDims();
-  if (int64_t(getDynamicSizes().size()) != dynamic)
-    return emitOpError("needs one size for each dynamic dimension of ")
-           << getType().getBlockType() << ", got "
-           << getDynamicSizes().size();
+  RankedTensorType block = getType().getBlockType();
+  if (failed(verifyPositiveShape(*this, block)) ||
+      failed(verifyDynamicSizeCount(*this, block, getDynamicSizes().size())))
+    return failure();
+  // A local block is named by its allocation: it does not flow through
+  // selects, branches or loops (which one a load reads would then depend
+  // on control flow the lowering and the evaluator would have to follow).
+  for (Operation *user : getResult().getUsers())
+    if (!isa<LocalStoreOp, LocalLoadOp>(user))
+      return emitOpError("is used by blk.local_store and blk.local_load "
+                         "only, not by '")
+             << user->getName() << "'";
   // One allocation per program for the whole kernel: in a loop or a branch
   // the same storage would stand for several blocks at once.
   if (!isa<FunctionOpInterface>((*this)->getParentOp()))

@@ -24,13 +24,18 @@ using namespace ln::blk;
 namespace {
 
 /// The op of the loop's body that reads loop value `index`, if the value
-/// is an accumulator the pass may move: a static block read by one op
-/// directly in the body, replaced by a value computed directly in the body
+/// is an accumulator the pass may move: a static block a local block can
+/// hold, read by one op directly in the body, replaced by a value computed directly in the body
 /// by that op or after it.
 Operation *getAccumulatorUser(scf::ForOp loop, unsigned index) {
   BlockArgument value = loop.getRegionIterArgs()[index];
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape() || !value.hasOneUse())
+  // What a local block may hold: a static 1-D or 2-D block of blk
+  // elements (an index or rank-3 tensor stays where it is).
+  if (!type || !type.hasStaticShape() || type.getRank() < 1 ||
+      type.getRank() > 2 || !isElementType(type.getElementType()) ||
+      llvm::any_of(type.getShape(), [](int64_t size) { return size < 1; }) ||
+      !value.hasOneUse())
     return nullptr;
   Block *body = loop.getBody();
   Operation *user = *value.getUsers().begin();

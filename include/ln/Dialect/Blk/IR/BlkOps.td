@@ -441,7 +441,9 @@ def Blk_LocalAllocOp : Blk_Op<"local_alloc"> {
     static, which the lowering requires. The contents are undefined until a
     `blk.local_store` writes them (the CPU evaluator reports a read
     before). The storage lives until the kernel returns, which is why it
-    must be created at the kernel's top level, outside loops and branches.
+    must be created at the kernel's top level, outside loops and branches;
+    it is used by `blk.local_store` and `blk.local_load` only (it does not
+    flow through selects, branches or loop values).
 
     A local block is what a value that would not fit in registers beside
     the rest of the kernel becomes: per-feature sums carried across the
@@ -473,7 +475,8 @@ def Blk_LocalStoreOp : Blk_Op<"local_store", [
   let summary = "Write a whole block to its shared-memory storage";
   let description = [{
     Replaces the contents of `local` with `value`. A later
-    `blk.local_load` of it, in any thread, returns `value`.
+    `blk.local_load` of it returns `value`: like every blk op, the store
+    and the load are the program's, not a thread's.
 
     ```mlir
     blk.local_store %sums, %acc : !blk.local<tensor<8192xf32>>

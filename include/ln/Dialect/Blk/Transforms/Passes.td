@@ -144,7 +144,8 @@ def BlkLocalAccumulators : Pass<"blk-local-accumulators"> {
     not change: the same values are combined in the same order.
 
     A loop value moves when
-    - it is a block of static shape (run the pass after `blk-specialize`);
+    - it is a block a local block can hold: 1-D or 2-D, of static shape
+      (run the pass after `blk-specialize`), of blk elements;
     - its only use in the body is by one op directly in the body (not in a
       nested region, not the `scf.yield`);
     - the value yielded for it is computed directly in the body by that op
@@ -174,7 +175,8 @@ def BlkLocalAccumulators : Pass<"blk-local-accumulators"> {
     %sums = blk.local_load %local : !blk.local<tensor<8192xf32>>
     ```
   }];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::ln::blk::BlkDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // LN_DIALECT_BLK_TRANSFORMS_PASSES_TD
