@@ -9,8 +9,8 @@ poisoned, and every element is compared with the CPU's: integers exactly,
 floats exactly unless a reduction's order can change them (then within the
 bound the generator derived). An element the CPU left poisoned but the GPU
 wrote is a write outside a mask. Each kernel is also evaluated on the CPU
-after blk-prefetch-loads, and after it and blk-local-accumulators, which
-must change no bit of its results; kernels of odd seeds are compiled with
+after blk-prefetch-loads, after blk-local-accumulators, and after both,
+which must change no bit of its results; kernels of odd seeds are compiled with
 local-accumulators=true, so that the GPU runs loops' block accumulators
 from shared memory (local blocks) as well as from registers.
 
@@ -90,8 +90,9 @@ def prepare_case(seed, folder, ptxas):
     # the same values in the same order: the evaluator must give the same
     # bits, and read nothing out of bounds or unwritten, after them.
     for name, passes in (("prefetched", ["--blk-prefetch-loads"]),
-                         ("local", ["--blk-prefetch-loads",
-                                    "--blk-local-accumulators"])):
+                         ("local", ["--blk-local-accumulators"]),
+                         ("prefetched-local", ["--blk-prefetch-loads",
+                                               "--blk-local-accumulators"])):
         transformed = os.path.join(folder, name + ".mlir")
         what = " and ".join(p[2:] for p in passes)
         run_checked(["ln-opt", source, "--blk-specialize=" + specialize]

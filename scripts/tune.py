@@ -18,8 +18,9 @@ sweep instead:
   tune.py run --work DIR [--ln-run PATH] [--M ROWS] [--sms N] [--reps N]
       on the GPU machine: times each variant (`ln-run kernel --bench`, a
       row of N = block features, M rows, one program per CTA the GPU holds:
-      --sms times the CTAs a multiprocessor holds by ptxas's registers and
-      the threads, the estimate the runtime's occupancy query makes)
+      --sms times the CTAs a multiprocessor holds by ptxas's registers,
+      the threads and the shared memory, the estimate the runtime's
+      occupancy query makes)
       and writes DIR/results.csv; prints the fastest warps per block.
       --cpu runs each variant's blk on the CPU evaluator instead, with the
       same arguments (a check of the launch, no timing; use a small --M)
@@ -148,16 +149,19 @@ def command_prepare(options):
                     ptx = os.path.join(options.work, name + ".ptx")
                     run_checked(["ln-opt", source, "--blk-specialize=" +
                                  specialize, "-o", blk], "ln-opt")
+                    entry = {"name": name, "kernel": kernel_name,
+                             "dtype": dtype, "block": block, "warps": warps,
+                             "aligned": not options.generic}
                     try:
                         run_checked(["ln-opt", blk, pipeline, "-o", mlir],
                                     "ln-opt")
                     except Failure as error:
-                        # A variant the lowering refuses (more shared
-                        # memory than a CTA has): reported, not timed.
-                        reason = [line for line in str(error).splitlines()
-                                  if "error:" in line] or [str(error)]
-                        print("%s: not compiled: %s" % (
-                            name, reason[0].split("error:", 1)[-1].strip()))
+                        # A variant whose local blocks take more shared
+                        # memory than a CTA has is skipped; any other
+                        # failure is the compiler's, and fatal.
+                        if "of dynamic shared memory" not in str(error):
+                            raise
+                        skipped.append(dict(entry, reason="shared memory"))
                         continue
                     run_checked(["ln-translate", "--ptx", mlir, "-o", ptx],
                                 "ln-translate")
@@ -166,13 +170,11 @@ def command_prepare(options):
                     shared = static_shared + dynamic_shared_bytes(
                         ptx, kernel["entry"])
                     ctas = resident_ctas(registers, warps, shared)
-                    entry = {"name": name, "kernel": kernel_name,
-                             "dtype": dtype, "block": block, "warps": warps,
-                             "aligned": not options.generic,
-                             "registers": registers, "spills": spills,
-                             "shared_bytes": shared, "ctas_per_sm": ctas,
-                             "blk": os.path.basename(blk),
-                             "ptx": os.path.basename(ptx)}
+                    entry.update({"registers": registers, "spills": spills,
+                                  "shared_bytes": shared,
+                                  "ctas_per_sm": ctas,
+                                  "blk": os.path.basename(blk),
+                                  "ptx": os.path.basename(ptx)})
                     if spills or ctas == 0:
                         skipped.append(entry)
                     else:
@@ -180,6 +182,10 @@ def command_prepare(options):
     with open(os.path.join(options.work, "manifest.json"), "w") as out:
         json.dump({"variants": variants, "skipped": skipped}, out, indent=1)
     for entry in variants + skipped:
+        if "reason" in entry:
+            print("%-52s more shared memory than a CTA has  (skipped)"
+                  % entry["name"])
+            continue
         print("%-52s %3d registers %4d B spills %6d B shared %2d CTAs/SM%s" % (
             entry["name"], entry["registers"], entry["spills"],
             entry["shared_bytes"], entry["ctas_per_sm"],

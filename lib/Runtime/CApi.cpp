@@ -8,6 +8,7 @@
 #include "ln/Runtime/LayerNorm.h"
 #include "ln/Runtime/ln.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <new>
@@ -130,10 +131,12 @@ ln_status ln_launch_ptx(const char *ptx, const char *entry,
                  std::to_string(block[0]) + ", " + std::to_string(block[1]) +
                  ", " + std::to_string(block[2]) + ")");
     Context context = Context::get();
+    // At least what the kernel's local blocks take, which the PTX records.
+    unsigned sharedBytes =
+        std::max(dynamic_shared_bytes, getDynamicSharedBytes(ptx, entry));
     context.launch(context.getFunctionOfText(ptx, entry),
                    {grid[0], grid[1], grid[2]}, {block[0], block[1], block[2]},
-                   arguments, static_cast<CUstream>(stream),
-                   dynamic_shared_bytes);
+                   arguments, static_cast<CUstream>(stream), sharedBytes);
   });
 }
 

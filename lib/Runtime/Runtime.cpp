@@ -3,6 +3,8 @@
 #include "ln/Runtime/Runtime.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -164,31 +166,61 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
   return function;
 }
 
+/// `text` without the spaces and tabs at its ends.
+static std::string_view trimBlanks(std::string_view text) {
+  size_t first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos)
+    return {};
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
 unsigned ln::runtime::getDynamicSharedBytes(std::string_view ptx,
                                             std::string_view entry) {
-  std::string record = " " + std::string(entry) + "_dynamic_shared_bytes = ";
-  size_t at = ptx.find(record);
-  if (at == std::string_view::npos)
-    return 0;
-  // Anchored on the declaration of a .u32 so that a longer kernel name
-  // ending in `entry` does not match (its record has no space before).
-  std::string_view before = ptx.substr(0, at);
-  size_t lineStart = before.rfind('\n');
-  std::string_view declaration =
-      before.substr(lineStart == std::string_view::npos ? 0 : lineStart + 1);
-  std::string_view value = ptx.substr(at + record.size());
-  unsigned long long bytes = 0;
-  size_t digits = 0;
-  while (digits < value.size() && digits < 10 && value[digits] >= '0' &&
-         value[digits] <= '9')
-    bytes = bytes * 10 + (value[digits++] - '0');
-  if (declaration.find(".u32") == std::string_view::npos || digits == 0 ||
-      digits >= value.size() || value[digits] != ';' || bytes > UINT32_MAX)
+  const std::string name = std::string(entry) + "_dynamic_shared_bytes";
+  auto isIdentifier = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+  };
+  auto malformed = [&] {
     fail(LN_ERROR_INVALID_ARGUMENT,
          "malformed dynamic shared memory record for entry '" +
-             std::string(entry) + "' in the PTX: expected '.u32 " +
-             std::string(entry) + "_dynamic_shared_bytes = <bytes>;'");
-  return unsigned(bytes);
+             std::string(entry) + "' in the PTX: expected '.global .u32 " +
+             name + " = <bytes>;' with bytes below 2^31");
+  };
+  for (size_t lineStart = 0; lineStart < ptx.size();) {
+    size_t lineEnd = std::min(ptx.find('\n', lineStart), ptx.size());
+    std::string_view line = ptx.substr(lineStart, lineEnd - lineStart);
+    lineStart = lineEnd + 1;
+    // PTX comments run to the end of the line.
+    line = line.substr(0, line.find("//"));
+    for (size_t at = line.find(name); at != std::string_view::npos;
+         at = line.find(name, at + 1)) {
+      size_t after = at + name.size();
+      if ((at > 0 && isIdentifier(line[at - 1])) ||
+          (after < line.size() && isIdentifier(line[after])))
+        continue; // another symbol that contains the name
+      std::string_view declaration = trimBlanks(line.substr(0, at));
+      if (declaration.find(".global") == std::string_view::npos)
+        continue; // a use of the symbol, not its declaration
+      std::string_view value = trimBlanks(line.substr(after));
+      if (declaration.size() < 4 ||
+          declaration.substr(declaration.size() - 4) != ".u32" ||
+          value.empty() || value.front() != '=' || value.back() != ';')
+        malformed();
+      std::string_view digits = trimBlanks(value.substr(1, value.size() - 2));
+      if (digits.empty() || digits.size() > 10)
+        malformed();
+      uint64_t bytes = 0;
+      for (char c : digits) {
+        if (c < '0' || c > '9')
+          malformed();
+        bytes = bytes * 10 + (c - '0');
+      }
+      if (bytes > uint64_t(INT32_MAX))
+        malformed();
+      return unsigned(bytes);
+    }
+  }
+  return 0;
 }
 
 CUfunction Context::getFunction(const EmbeddedKernel &kernel) const {

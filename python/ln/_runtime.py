@@ -278,6 +278,8 @@ def launch_ptx(ptx: Union[str, bytes], entry: str,
     `arguments` are the kernel's parameters in order, as ctypes values of
     their types: ctypes.c_void_p(tensor.data_ptr()) for a pointer,
     ctypes.c_int32(n), ctypes.c_float(eps), ...
+    The launch gets `dynamic_shared_bytes`, or more where the PTX records
+    that its local blocks take more.
     """
     def dims(name: str, values: Sequence[int]):
         values = tuple(values) + (1,) * (3 - len(values))

@@ -39,12 +39,39 @@ TEST(DynamicSharedBytes, ReadsTheEntrysRecord) {
   EXPECT_EQ(getDynamicSharedBytes("", "wide"), 0u);
 }
 
+TEST(DynamicSharedBytes, ReadsWhatTheRecordSaysWhereverItIsWritten) {
+  // Tabs, no spaces, CRLF line ends; comments are not records.
+  EXPECT_EQ(
+      getDynamicSharedBytes(
+          "// k_dynamic_shared_bytes = 5;\r\n"
+          ".visible .global .align 4 .u32\tk_dynamic_shared_bytes=64;\r\n",
+          "k"),
+      64u);
+  EXPECT_EQ(getDynamicSharedBytes("\tld.global.u32 %r1, [%rd1]; // "
+                                  "k_dynamic_shared_bytes = 7;\n",
+                                  "k"),
+            0u);
+  // A use of the symbol is not its declaration.
+  EXPECT_EQ(getDynamicSharedBytes("\tmov.u64 %rd1, k_dynamic_shared_bytes;\n"
+                                  ".global .u32 k_dynamic_shared_bytes = 9;\n",
+                                  "k"),
+            9u);
+  EXPECT_EQ(getDynamicSharedBytes(
+                ".visible .global .align 4 .u32 k_dynamic_shared_bytes = "
+                "2147483647;\n",
+                "k"),
+            2147483647u);
+}
+
 TEST(DynamicSharedBytes, RefusesAMalformedRecord) {
   for (const char *ptx :
        {".visible .global .align 4 .u32 k_dynamic_shared_bytes = ;\n",
         ".visible .global .align 4 .u32 k_dynamic_shared_bytes = 12\n",
         ".visible .global .align 4 .u32 k_dynamic_shared_bytes = "
         "99999999999;\n",
+        ".visible .global .align 4 .u32 k_dynamic_shared_bytes = "
+        "2147483648;\n",
+        ".visible .global .align 4 .u32 k_dynamic_shared_bytes = 1x;\n",
         ".visible .global .align 4 .u64 k_dynamic_shared_bytes = 12;\n"}) {
     try {
       getDynamicSharedBytes(ptx, "k");

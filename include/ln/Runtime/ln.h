@@ -130,8 +130,10 @@ ln_status ln_set_backward_algorithm(ln_backward_algorithm algorithm);
 /* ---------------------------------------------------------------------------
  * Any kernel: launches `entry` of the NUL-terminated PTX module `ptx` on
  * `stream` (NULL: the legacy default stream) with grid[0..2] CTAs of
- * block[0..2] threads and `dynamic_shared_bytes` of dynamic shared memory
- * (at most 48 KB). `arguments` is cuLaunchKernel's kernelParams: one pointer
+ * block[0..2] threads and `dynamic_shared_bytes` of dynamic shared memory,
+ * or what the PTX records for the kernel's local blocks where that is more
+ * (`.u32 <entry>_dynamic_shared_bytes = N;`: the function is then allowed
+ * that much, past 48 KB too). `arguments` is cuLaunchKernel's kernelParams: one pointer
  * per kernel parameter, in order, to the parameter's value (for a pointer
  * parameter, to a variable holding the device address); NULL if the kernel
  * has none. The module is JIT-compiled once per context and PTX text: `ptx`
