@@ -114,14 +114,19 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
                 halves ? BackwardPath::Persistent : BackwardPath::Fused);
       EXPECT_EQ(path(7168),
                 halves ? BackwardPath::Persistent : BackwardPath::Fused);
-      EXPECT_EQ(path(7169), halves && aligned ? BackwardPath::Persistent
-                                              : BackwardPath::Fused);
-      EXPECT_EQ(path(8192), halves && aligned ? BackwardPath::Persistent
-                                              : BackwardPath::Fused);
-      // Aligned f16 and bf16 rows up to 16384 keep the persistent kernel,
-      // its sums in shared memory; wider ones, and the rest, go split.
-      EXPECT_EQ(path(8193), halves && aligned ? BackwardPath::Persistent
-                                              : BackwardPath::Split);
+      // Past 7168, unaligned f16 and bf16 rows up to 10240 and aligned ones
+      // up to 16384 take the persistent kernel with its sums in shared
+      // memory; wider ones, and f32, the locked kernel to 8192, then split.
+      EXPECT_EQ(path(7169),
+                halves ? BackwardPath::Persistent : BackwardPath::Fused);
+      EXPECT_EQ(path(8192),
+                halves ? BackwardPath::Persistent : BackwardPath::Fused);
+      EXPECT_EQ(path(8193),
+                halves ? BackwardPath::Persistent : BackwardPath::Split);
+      EXPECT_EQ(path(10240),
+                halves ? BackwardPath::Persistent : BackwardPath::Split);
+      EXPECT_EQ(path(10241), halves && aligned ? BackwardPath::Persistent
+                                               : BackwardPath::Split);
       EXPECT_EQ(path(16384), halves && aligned ? BackwardPath::Persistent
                                                : BackwardPath::Split);
       EXPECT_EQ(path(16385), BackwardPath::Split);
