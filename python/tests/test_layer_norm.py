@@ -187,8 +187,10 @@ def test_backward_algorithm_out_of_the_enum_is_refused():
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("N", [8193, 16384, 40000])
 def test_wide_rows(N, dtype):
-    """Rows past the fused backward kernel's 8192: dx alone, then dw/db over
-    slabs of rows; past 16384 the dx kernel loops over the row."""
+    """Rows past 8192: f16 and bf16 ones up to 16384 (10240 unaligned, as
+    8193 is) run the persistent backward with its dw/db sums in shared
+    memory; the others dx alone, then dw/db over slabs of rows, the dx
+    kernel looping over rows past its block."""
     check_against_float64(*make_inputs((48, N), dtype))
 
 
@@ -323,7 +325,8 @@ def test_runs_on_the_current_stream():
     assert_close("dw", weight.grad, dw_ref, torch.float16, 4, rows=512)
 
 
-@pytest.mark.parametrize("N", [4096, 12288])  # fused and split backward
+# Persistent backward (12288: its sums in dynamic shared memory) and split.
+@pytest.mark.parametrize("N", [4096, 12288, 20000])
 def test_cuda_graph_capture_and_replay(N):
     """Forward and backward captured in one CUDA graph, then replayed on
     new inputs copied into the captured tensors: every launch (and the

@@ -221,7 +221,8 @@ def test_export_shows_one_ln_operator():
     torch.testing.assert_close(program.module()(x), block(x))
 
 
-@pytest.mark.parametrize("N", [4096, 12288])  # fused and split backward
+# Persistent backward (12288: its sums in dynamic shared memory) and split.
+@pytest.mark.parametrize("N", [4096, 12288, 20000])
 def test_cuda_graph_through_the_dispatcher(N, monkeypatch):
     """The operators (every allocation from torch's allocator, on the
     current stream) captured into a CUDA graph and replayed on new
