@@ -151,13 +151,27 @@ BackwardPlan ln::runtime::planFusedBackward(int64_t M, int64_t N,
   return plan;
 }
 
-BackwardPlan ln::runtime::planPersistentBackward(int64_t M, int64_t N) {
+BackwardPlan ln::runtime::planPersistentBackward(int64_t M, int64_t N,
+                                                 int64_t maxPrograms) {
   BackwardPlan plan;
   plan.path = BackwardPath::Persistent;
-  plan.programs = std::min(M, kMaxPersistentPrograms);
+  plan.programs = std::min(M, maxPrograms);
   plan.partialRows = plan.programs;
   layOutPartials(plan, N);
   return plan;
+}
+
+int64_t ln::runtime::getMaxPersistentPrograms(const EmbeddedKernel &kernel) {
+  constexpr int64_t threadsPerMultiprocessor = 2048;
+  constexpr int64_t sharedBytesPerMultiprocessor = 228 * 1024;
+  constexpr int64_t sharedBytesReservedPerCTA = 1024;
+  int64_t byThreads = threadsPerMultiprocessor / (32 * kernel.numWarps);
+  int64_t byShared =
+      sharedBytesPerMultiprocessor /
+      (getDynamicSharedBytes(kernel) + sharedBytesReservedPerCTA);
+  return std::min(kMaxPersistentPrograms,
+                  std::max<int64_t>(1, std::min(byThreads, byShared)) *
+                      kMaxMultiprocessors);
 }
 
 BackwardPlan ln::runtime::planSplitBackward(int64_t M, int64_t N,
@@ -263,10 +277,12 @@ BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
                                         " is not an ln_backward_algorithm");
   // The aligned flavour may hold wider rows than the generic one (it
   // needs fewer registers for addresses).
-  if (algorithm != LN_BACKWARD_LOCKED &&
-      findKernel(kPersistentBackwardDxKernel, dtype, N, aligned,
-                 /*allowLoop=*/false))
-    return planPersistentBackward(M, N);
+  if (algorithm != LN_BACKWARD_LOCKED)
+    if (const EmbeddedKernel *persistent =
+            findKernel(kPersistentBackwardDxKernel, dtype, N, aligned,
+                       /*allowLoop=*/false))
+      return planPersistentBackward(M, N,
+                                    getMaxPersistentPrograms(*persistent));
   if (algorithm != LN_BACKWARD_PARTIAL_ROWS)
     if (const EmbeddedKernel *fused =
             findKernel(kBackwardDxKernel, dtype, N, aligned,

@@ -233,7 +233,7 @@ int64_t Context::getResidentPrograms(const EmbeddedKernel &kernel) const {
     int perMultiprocessor = 0;
     check(driver->cuOccupancyMaxActiveBlocksPerMultiprocessor(
               &perMultiprocessor, getFunction(kernel), 32 * kernel.numWarps,
-              getDynamicSharedBytes(kernel.ptx, kernel.entry)),
+              getDynamicSharedBytes(kernel)),
           "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     return std::max<int64_t>(1, int64_t(perMultiprocessor) *
                                     getMultiprocessorCount());
@@ -254,14 +254,16 @@ CUfunction Context::getFunctionOfText(const std::string &ptx,
   return getFunction(interned, entry);
 }
 
+unsigned ln::runtime::getDynamicSharedBytes(const EmbeddedKernel &kernel) {
+  return lookupOrCompute(getModuleCache().dynamicShared, &kernel, [&] {
+    return getDynamicSharedBytes(kernel.ptx, kernel.entry);
+  });
+}
+
 void Context::launch(const EmbeddedKernel &kernel, Dim3 grid, void **arguments,
                      CUstream stream) const {
-  unsigned dynamicSharedBytes =
-      lookupOrCompute(getModuleCache().dynamicShared, &kernel, [&] {
-        return getDynamicSharedBytes(kernel.ptx, kernel.entry);
-      });
   launch(getFunction(kernel), grid, {unsigned(32 * kernel.numWarps), 1, 1},
-         arguments, stream, dynamicSharedBytes);
+         arguments, stream, getDynamicSharedBytes(kernel));
 }
 
 void Context::launch(CUfunction function, Dim3 grid, Dim3 block,

@@ -161,10 +161,12 @@ def test_workspace_size(kernels_embedded):
     # programs) outweigh the locked pass's 256 rows and their locks.
     assert small == 2 * 1024 * 1024 * 4
     assert size(_runtime.DType.F16, 100, 1024) == 2 * 100 * 1024 * 4
-    # f16 rows of 8192 are persistent too (at most 1024 partial rows);
+    # f16 rows of 8192 are persistent too, with as many partial rows as
+    # 256 multiprocessors hold CTAs of their kernel: 512 aligned (32 warps,
+    # 2 by threads), 768 unaligned (16 warps and 64 KB of shared memory: 3);
     # f32 ones are wider than the persistent kernel holds: the locked pass's
     # 96 partial rows and 2 x 96 int32 locks.
-    assert large == 2 * 1024 * 8192 * 4
+    assert large == 2 * 768 * 8192 * 4
     lock_bytes = (2 * 96 * 4 + 255) // 256 * 256
     assert size(_runtime.DType.F32, 4096, 8192) == lock_bytes + 2 * 96 * 8192 * 4
     assert small % 256 == 0 and large % 256 == 0

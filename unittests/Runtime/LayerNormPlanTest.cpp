@@ -65,6 +65,29 @@ TEST(LayerNormPlan, PersistentBackwardPartialRows) {
   }
 }
 
+// The partial rows a persistent plan reserves: as many as its kernel's CTAs
+// a GPU of kMaxMultiprocessors could hold, by threads and by shared memory.
+TEST(LayerNormPlan, PersistentRowsFollowTheKernel) {
+  size_t count = 0;
+  if (!embeddedKernels(count) || count == 0)
+    GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
+  auto rows = [](ln_dtype dtype, int64_t N, bool aligned) {
+    return planBackward(dtype, 65536, N, LN_BACKWARD_PARTIAL_ROWS, aligned)
+        .partialRows;
+  };
+  // 1024 f16 on 4 warps: 16 CTAs a multiprocessor by threads, capped.
+  EXPECT_EQ(rows(LN_F16, 1024, true), kMaxPersistentPrograms);
+  // 8192 on 32 warps: 2 by threads.
+  EXPECT_EQ(rows(LN_F16, 8192, true), 2 * kMaxMultiprocessors);
+  // Unaligned 8192 on 16 warps, 64 KB of sums: 3 by shared memory.
+  EXPECT_EQ(rows(LN_F16, 8192, false), 3 * kMaxMultiprocessors);
+  // 16384 on 32 warps, 192 KB of sums and x_hat: 1.
+  EXPECT_EQ(rows(LN_BF16, 16384, true), kMaxMultiprocessors);
+  // So the workspace at 16384 is 2 x 256 f32 rows, not 2 x 1024.
+  EXPECT_LT(getBackwardWorkspaceBytes(LN_BF16, 65536, 16384),
+            size_t(2) * 1024 * 16384 * sizeof(float));
+}
+
 TEST(LayerNormPlan, SplitBackwardSlabs) {
   // 16384 columns of (16, 256) tiles: 64 column blocks, so 16 slabs make
   // the 1024 programs; 4096 rows give each slab 256 rows.

@@ -108,11 +108,20 @@ struct BackwardPlan {
          workspaceBytes = 0;
 };
 BackwardPlan planFusedBackward(int64_t M, int64_t N, int64_t rowsPerProgram);
-/// At most kMaxPersistentPrograms programs (and partial rows): the
-/// workspace's size must not depend on the GPU, and the launch takes
-/// min(M, CTAs the GPU holds, this).
-BackwardPlan planPersistentBackward(int64_t M, int64_t N);
 constexpr int64_t kMaxPersistentPrograms = 1024;
+/// At most `maxPrograms` programs (and partial rows): the workspace's size
+/// must not depend on the GPU, and the launch takes min(M, CTAs the GPU
+/// holds, this).
+BackwardPlan
+planPersistentBackward(int64_t M, int64_t N,
+                       int64_t maxPrograms = kMaxPersistentPrograms);
+/// The most CTAs of the persistent `kernel` a GPU of up to
+/// kMaxMultiprocessors multiprocessors holds at once, from what does not
+/// depend on the GPU: 2048 threads and 228 KB of shared memory (its local
+/// blocks' and the 1 KB each CTA reserves) a multiprocessor at most; never
+/// more than kMaxPersistentPrograms. The partial rows a plan reserves.
+int64_t getMaxPersistentPrograms(const EmbeddedKernel &kernel);
+constexpr int64_t kMaxMultiprocessors = 256;
 /// Slabs are whole (tileRows, tileColumns) tiles of the dw/db-rows kernel,
 /// enough of them for about kSplitBackwardPrograms programs.
 BackwardPlan planSplitBackward(int64_t M, int64_t N, int64_t tileRows,

@@ -91,6 +91,8 @@ private:
 /// `.u32 <entry>_dynamic_shared_bytes = <bytes>;`, 0 where nothing is
 /// recorded. Throws LN_ERROR_INVALID_ARGUMENT on a malformed record.
 unsigned getDynamicSharedBytes(std::string_view ptx, std::string_view entry);
+/// getDynamicSharedBytes of an embedded kernel, read once per process.
+unsigned getDynamicSharedBytes(const EmbeddedKernel &kernel);
 
 /// Device memory owned by the caller (RAII).
 class DeviceBuffer {
