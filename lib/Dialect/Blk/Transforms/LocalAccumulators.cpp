@@ -25,8 +25,8 @@ namespace {
 
 /// The op of the loop's body that reads loop value `index`, if the value
 /// is an accumulator the pass may move: a static block a local block can
-/// hold, read by one op directly in the body, replaced by a value computed directly in the body
-/// by that op or after it.
+/// hold, read by one op directly in the body, and replaced by a value that
+/// op or one after it computes directly in the body.
 Operation *getAccumulatorUser(scf::ForOp loop, unsigned index) {
   BlockArgument value = loop.getRegionIterArgs()[index];
   auto type = dyn_cast<RankedTensorType>(value.getType());
