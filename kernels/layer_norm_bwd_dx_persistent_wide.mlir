@@ -13,7 +13,8 @@
 // registers: loaded, added to and stored once a row. At 8704 to 14336
 // features on BLOCK_SIZE_N / 512 warps (16 elements a thread) the row and
 // its next one then fit without spilling, where the sums in registers
-// spill 96 bytes or more (docs/performance-log.md).
+// spill from 10752 on (140 to 230 bytes; docs/performance-log.md, entry
+// 20). Past that, X_HAT_IN_SHARED holds each row's x_hat there too.
 //
 // The arguments are blk.noalias: each row's loads move across the previous
 // row's stores of DX, which writes other rows (as the other source's

@@ -82,8 +82,9 @@ int64_t getTutorialGroupSize(int64_t N);
 /// dw/db kernel then reduces:
 ///  - Persistent: a persistent dx kernel, one program per CTA the GPU holds
 ///    at once (at most `programs`), each summing the rows it computes in
-///    registers and storing them as its own partial row; no locks. Needs a
-///    persistent dx kernel whose block holds the row.
+///    registers (in shared memory, for the wide kernels) and storing them
+///    as its own partial row; no locks. Needs a persistent dx kernel whose
+///    block holds the row.
 ///  - Fused: the dx kernel sums `rowsPerProgram` rows per program in
 ///    registers and adds them to one of `partialRows` (GROUP_SIZE_M: the
 ///    tutorial's count, at most one per program) partial rows under a spin

@@ -90,17 +90,19 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  * reused by the next call on the same stream. dw and db are summed in two
  * float32 partial buffers, P x N each, which a last kernel reduces; the
  * algorithm (ln_set_backward_algorithm) decides how, where N allows:
- *  - N <= 4096 (5120 for LN_F16 and LN_BF16), LN_BACKWARD_AUTO or
- *    LN_BACKWARD_PARTIAL_ROWS: a persistent dx kernel of P programs (what
- *    the GPU holds at once, at most 1024), each storing its own partial
- *    row. Layout: [P x N float32: partial dw]
- *    [P x N float32: partial db], 256-byte aligned.
+ *  - N <= 4096 (for LN_F16 and LN_BF16: 16384 with 16-byte-aligned rows,
+ *    10240 without), LN_BACKWARD_AUTO or LN_BACKWARD_PARTIAL_ROWS: a
+ *    persistent dx kernel of P programs (what the GPU holds at once, at
+ *    most 1024), each storing its own partial row; past 8192 (7168
+ *    unaligned) its sums are held in shared memory. Layout: [P x N
+ *    float32: partial dw] [P x N float32: partial db], 256-byte aligned.
  *  - N <= 8192 otherwise (fused): the dx kernel adds each program's sums
  *    to one of P = GROUP_SIZE_M partial rows under a spin lock. Layout,
  *    each section 256-byte aligned: [2P int32: locks, then "first store"
  *    counters] [P x N float32: partial dw] [P x N float32: partial db].
- *  - N > 8192 (split): dx alone, then a kernel sums slabs of rows into P
- *    partial rows, one writer each. Layout as the persistent one's.
+ *  - N > 8192 otherwise (split): dx alone, then a kernel sums slabs of
+ *    rows into P partial rows, one writer each. Layout as the persistent
+ *    one's.
  * With `workspace` NULL the runtime uses one it owns, allocated per context
  * and stream, grown on demand (growing waits for the stream first) and kept
  * until ln_release_workspaces(); calls from several threads may share it.
