@@ -101,11 +101,15 @@ std::optional<SmallVector<int64_t>> shapeFromSizes(RankedTensorType type,
   return shape;
 }
 
-/// Replaces an op whose result is dynamic only through constant size operands
-/// by the same op with a static type and no size operands.
+/// Replaces an op whose result (a block or a local block) is dynamic only
+/// through constant size operands by the same op with a static type and no
+/// size operands.
 template <typename OpTy>
 bool makeSizesStatic(OpTy op, ValueRange sizes, OpBuilder &builder) {
-  auto type = cast<RankedTensorType>(op.getType());
+  // The result is a block, or a local block whose block the sizes shape.
+  auto local = dyn_cast<LocalType>(op.getType());
+  auto type = local ? local.getBlockType()
+                    : cast<RankedTensorType>(op.getType());
   if (sizes.empty())
     return false;
   std::optional<SmallVector<int64_t>> shape = shapeFromSizes(type, sizes);
@@ -113,7 +117,9 @@ bool makeSizesStatic(OpTy op, ValueRange sizes, OpBuilder &builder) {
     return false;
   builder.setInsertionPoint(op);
   Operation *clone = builder.clone(*op.getOperation());
-  clone->getResult(0).setType(type.clone(*shape));
+  RankedTensorType staticType = type.clone(*shape);
+  clone->getResult(0).setType(local ? Type(LocalType::get(staticType))
+                                    : Type(staticType));
   // Keep only the non-size operands.
   clone->setOperands(0, clone->getNumOperands(),
                      op->getOperands().drop_back(sizes.size()));
@@ -167,18 +173,7 @@ bool refineOnce(func::FuncOp func) {
       changed |=
           makeSizesStatic(broadcast, broadcast.getDynamicSizes(), builder);
     } else if (auto alloc = dyn_cast<LocalAllocOp>(op)) {
-      RankedTensorType block = alloc.getType().getBlockType();
-      std::optional<SmallVector<int64_t>> shape;
-      if (!alloc.getDynamicSizes().empty() &&
-          (shape = shapeFromSizes(block, alloc.getDynamicSizes()))) {
-        builder.setInsertionPoint(alloc);
-        auto staticAlloc = LocalAllocOp::create(
-            builder, alloc.getLoc(), LocalType::get(block.clone(*shape)),
-            ValueRange{});
-        alloc.replaceAllUsesWith(staticAlloc.getResult());
-        alloc.erase();
-        changed = true;
-      }
+      changed |= makeSizesStatic(alloc, alloc.getDynamicSizes(), builder);
     } else if (auto localLoad = dyn_cast<LocalLoadOp>(op)) {
       changed |= refineType(localLoad.getResult(),
                             localLoad.getLocal().getType().getBlockType());
