@@ -43,10 +43,8 @@ struct LocalPlacement {
 LocalPlacement getPlacement(const BlkTypeConverter &converter,
                             RankedTensorType type) {
   BlockedLayout layout = converter.getLayout(type);
-  Type element = converter.convertType(type.getElementType());
-  Type storage = element.isInteger(1)
-                     ? IntegerType::get(element.getContext(), 8)
-                     : element;
+  Type storage =
+      getSharedStorageType(converter.convertType(type.getElementType()));
   int64_t elementBytes = getSharedStorageBytes(storage);
   // The widest power of two that divides a thread's run of consecutive
   // elements and stays within 16 bytes; pointers move one at a time.
@@ -119,10 +117,7 @@ struct LocalStoreOpLowering : public BlkPattern<blk::LocalStoreOp> {
     for (int64_t group = 0; group < placement.groups; ++group) {
       SmallVector<Value> elements;
       for (Value slot : slots.slice(group * placement.width, placement.width))
-        elements.push_back(slot.getType() == placement.storage
-                               ? slot
-                               : arith::ExtUIOp::create(
-                                     rewriter, loc, placement.storage, slot));
+        elements.push_back(toSharedStorage(rewriter, loc, slot));
       Value access = elements.front();
       if (placement.width > 1) {
         access =
@@ -165,9 +160,7 @@ struct LocalLoadOpLowering : public BlkPattern<blk::LocalLoadOp> {
                 ? access
                 : LLVM::ExtractElementOp::create(rewriter, loc, access,
                                                  createI32(rewriter, loc, i));
-        if (value.getType() != element)
-          value = arith::TruncIOp::create(rewriter, loc, element, value);
-        results.push_back(value);
+        results.push_back(fromSharedStorage(rewriter, loc, value, element));
       }
     }
     rewriter.replaceOpWithMultiple(op, {results});

@@ -122,17 +122,31 @@ int64_t blk_to_gpu::getSharedStorageBytes(Type type) {
   return std::max<int64_t>(1, type.getIntOrFloatBitWidth() / 8);
 }
 
-static Type sharedStorageType(Type type) {
+Type blk_to_gpu::getSharedStorageType(Type type) {
   if (type.isInteger(1))
     return IntegerType::get(type.getContext(), 8);
   return type;
+}
+
+Value blk_to_gpu::toSharedStorage(OpBuilder &b, Location loc, Value value) {
+  Type storage = getSharedStorageType(value.getType());
+  if (storage == value.getType())
+    return value;
+  return arith::ExtUIOp::create(b, loc, storage, value);
+}
+
+Value blk_to_gpu::fromSharedStorage(OpBuilder &b, Location loc, Value stored,
+                                    Type type) {
+  if (stored.getType() == type)
+    return stored;
+  return arith::TruncIOp::create(b, loc, type, stored);
 }
 
 Value blk_to_gpu::getArenaElementPtr(OpBuilder &b, Location loc,
                                      LoweringState &state, Type elementType,
                                      int64_t elements, Value index,
                                      int64_t regionOffset) {
-  Type storage = sharedStorageType(elementType);
+  Type storage = getSharedStorageType(elementType);
   state.arenaBytes =
       std::max(state.arenaBytes,
                regionOffset + elements * getSharedStorageBytes(storage));
@@ -148,16 +162,13 @@ Value blk_to_gpu::getArenaElementPtr(OpBuilder &b, Location loc,
 
 void blk_to_gpu::storeShared(OpBuilder &b, Location loc, Value ptr,
                              Value value) {
-  if (value.getType().isInteger(1))
-    value = arith::ExtUIOp::create(b, loc, b.getI8Type(), value);
-  LLVM::StoreOp::create(b, loc, value, ptr);
+  LLVM::StoreOp::create(b, loc, toSharedStorage(b, loc, value), ptr);
 }
 
 Value blk_to_gpu::loadShared(OpBuilder &b, Location loc, Value ptr, Type type) {
-  Value value = LLVM::LoadOp::create(b, loc, sharedStorageType(type), ptr);
-  if (type.isInteger(1))
-    value = arith::TruncIOp::create(b, loc, type, value);
-  return value;
+  return fromSharedStorage(
+      b, loc, LLVM::LoadOp::create(b, loc, getSharedStorageType(type), ptr),
+      type);
 }
 
 /// Row-major index of `coordinates` in `shape`.

@@ -100,6 +100,14 @@ void createBarrier(mlir::OpBuilder &b, mlir::Location loc);
 /// Bytes a value of `type` takes in the shared arena (i1 travels as i8).
 int64_t getSharedStorageBytes(mlir::Type type);
 
+/// What a value of `type` is stored as in shared memory (i1 as i8), and
+/// the conversions to and from it.
+mlir::Type getSharedStorageType(mlir::Type type);
+mlir::Value toSharedStorage(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value value);
+mlir::Value fromSharedStorage(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value stored, mlir::Type type);
+
 /// The address of element `index` (i32) of the shared arena, from
 /// `regionOffset` bytes on, viewed as an array of `elementType`; records
 /// that `elements` of them are needed there. Exchanges of several values at
