@@ -131,12 +131,13 @@ ln_status ln_launch_ptx(const char *ptx, const char *entry,
                  std::to_string(block[0]) + ", " + std::to_string(block[1]) +
                  ", " + std::to_string(block[2]) + ")");
     Context context = Context::get();
+    CUfunction function = context.getFunctionOfText(ptx, entry);
     // At least what the kernel's local blocks take, which the PTX records.
     unsigned sharedBytes =
-        std::max(dynamic_shared_bytes, getDynamicSharedBytes(ptx, entry));
-    context.launch(context.getFunctionOfText(ptx, entry),
-                   {grid[0], grid[1], grid[2]}, {block[0], block[1], block[2]},
-                   arguments, static_cast<CUstream>(stream), sharedBytes);
+        std::max(dynamic_shared_bytes, context.getDynamicSharedBytes(function));
+    context.launch(function, {grid[0], grid[1], grid[2]},
+                   {block[0], block[1], block[2]}, arguments,
+                   static_cast<CUstream>(stream), sharedBytes);
   });
 }
 

@@ -29,6 +29,9 @@ struct ModuleCache {
   /// grouped copies of the table's entries, findKernel's): what every
   /// LayerNorm launch looks up, without building a string.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, CUfunction> embedded;
+  /// What each loaded function's PTX records for its local blocks, read
+  /// once when the function is (getDynamicSharedBytes(CUfunction)).
+  std::map<CUfunction, unsigned> functionDynamicShared;
   /// getDynamicSharedBytes() of each embedded kernel.
   std::map<const EmbeddedKernel *, unsigned> dynamicShared;
   /// getResidentPrograms() by context and kernel.
@@ -150,7 +153,8 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
              " for entry '" + entry + "'");
   // Past 48 KB, dynamic shared memory must be allowed before a launch asks
   // for it.
-  if (unsigned bytes = getDynamicSharedBytes(ptx, entry)) {
+  unsigned bytes = ln::runtime::getDynamicSharedBytes(ptx, entry);
+  if (bytes) {
     result = driver->cuFuncSetAttribute(
         function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(bytes));
     if (result != CUDA_SUCCESS)
@@ -163,6 +167,7 @@ CUfunction Context::getFunction(const char *ptx, const char *entry) const {
                std::to_string(bytes) + " bytes of dynamic shared memory");
   }
   cache.functions.emplace(std::make_pair(module, std::string(entry)), function);
+  cache.functionDynamicShared.emplace(function, bytes);
   return function;
 }
 
@@ -233,7 +238,7 @@ int64_t Context::getResidentPrograms(const EmbeddedKernel &kernel) const {
     int perMultiprocessor = 0;
     check(driver->cuOccupancyMaxActiveBlocksPerMultiprocessor(
               &perMultiprocessor, getFunction(kernel), 32 * kernel.numWarps,
-              getDynamicSharedBytes(kernel)),
+              ln::runtime::getDynamicSharedBytes(kernel)),
           "cuOccupancyMaxActiveBlocksPerMultiprocessor");
     return std::max<int64_t>(1, int64_t(perMultiprocessor) *
                                     getMultiprocessorCount());
@@ -254,6 +259,13 @@ CUfunction Context::getFunctionOfText(const std::string &ptx,
   return getFunction(interned, entry);
 }
 
+unsigned Context::getDynamicSharedBytes(CUfunction function) const {
+  ModuleCache &cache = getModuleCache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  auto known = cache.functionDynamicShared.find(function);
+  return known == cache.functionDynamicShared.end() ? 0 : known->second;
+}
+
 unsigned ln::runtime::getDynamicSharedBytes(const EmbeddedKernel &kernel) {
   return lookupOrCompute(getModuleCache().dynamicShared, &kernel, [&] {
     return getDynamicSharedBytes(kernel.ptx, kernel.entry);
@@ -263,7 +275,7 @@ unsigned ln::runtime::getDynamicSharedBytes(const EmbeddedKernel &kernel) {
 void Context::launch(const EmbeddedKernel &kernel, Dim3 grid, void **arguments,
                      CUstream stream) const {
   launch(getFunction(kernel), grid, {unsigned(32 * kernel.numWarps), 1, 1},
-         arguments, stream, getDynamicSharedBytes(kernel));
+         arguments, stream, ln::runtime::getDynamicSharedBytes(kernel));
 }
 
 void Context::launch(CUfunction function, Dim3 grid, Dim3 block,

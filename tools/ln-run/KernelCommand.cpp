@@ -366,7 +366,7 @@ void runOnGPU(const KernelOptions &options, const std::string &ptx,
   Dim3 grid = {options.grid[0], options.grid[1], options.grid[2]};
   Dim3 block = {options.block[0], options.block[1], options.block[2]};
   // Local blocks live in dynamic shared memory, which the PTX records.
-  unsigned dynamicSharedBytes = getDynamicSharedBytes(ptx, options.name);
+  unsigned dynamicSharedBytes = context.getDynamicSharedBytes(function);
   auto launch = [&] {
     context.launch(function, grid, block, arguments.data(), nullptr,
                    dynamicSharedBytes);

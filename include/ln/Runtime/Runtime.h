@@ -71,6 +71,10 @@ public:
   /// and the module is loaded once per context and distinct text.
   CUfunction getFunctionOfText(const std::string &ptx, const char *entry) const;
 
+  /// What the PTX of `function` (one getFunction returned) records for its
+  /// local blocks: the dynamic shared memory its launches need.
+  unsigned getDynamicSharedBytes(CUfunction function) const;
+
   void launch(CUfunction function, Dim3 grid, Dim3 block, void **arguments,
               CUstream stream, unsigned dynamicSharedBytes = 0) const;
   /// Launches an embedded kernel on its CTA of 32 * numWarps threads, with
