@@ -118,49 +118,40 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
   if (!embeddedKernels(count) || count == 0)
     GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
   for (ln_dtype dtype : {LN_F16, LN_BF16, LN_F32}) {
-    // Auto: persistent where its kernel holds the row, then locked, then
-    // split.
     EXPECT_EQ(planBackward(dtype, 4096, 1).path, BackwardPath::Persistent);
-    EXPECT_EQ(planBackward(dtype, 4096, 4096).path, BackwardPath::Persistent);
-    // f16 and bf16 rows hold one 16-byte vector a thread on at most 32
-    // warps: up to 8192 aligned, 7168 generic (wider generic ones spill);
-    // f32 rows up to 4096. Past 8192, two vectors a thread.
-    bool halves = dtype != LN_F32;
-    for (bool aligned : {false, true}) {
-      auto path = [&](int64_t N) {
-        return planBackward(dtype, 4096, N, LN_BACKWARD_AUTO, aligned).path;
-      };
-      EXPECT_EQ(path(4096), BackwardPath::Persistent);
-      EXPECT_EQ(path(4097),
-                halves ? BackwardPath::Persistent : BackwardPath::Fused);
-      EXPECT_EQ(path(5632),
-                halves ? BackwardPath::Persistent : BackwardPath::Fused);
-      EXPECT_EQ(path(7168),
-                halves ? BackwardPath::Persistent : BackwardPath::Fused);
-      // Past 7168, unaligned f16 and bf16 rows up to 10240 and aligned ones
-      // up to 16384 take the persistent kernel with its sums in shared
-      // memory; wider ones, and f32, the locked kernel to 8192, then split.
-      EXPECT_EQ(path(7169),
-                halves ? BackwardPath::Persistent : BackwardPath::Fused);
-      EXPECT_EQ(path(8192),
-                halves ? BackwardPath::Persistent : BackwardPath::Fused);
-      EXPECT_EQ(path(8193),
-                halves ? BackwardPath::Persistent : BackwardPath::Split);
-      EXPECT_EQ(path(10240),
-                halves ? BackwardPath::Persistent : BackwardPath::Split);
-      EXPECT_EQ(path(10241), halves && aligned ? BackwardPath::Persistent
-                                               : BackwardPath::Split);
-      EXPECT_EQ(path(16384), halves && aligned ? BackwardPath::Persistent
-                                               : BackwardPath::Split);
-      EXPECT_EQ(path(16385), BackwardPath::Split);
-    }
+    // Auto: persistent where a persistent kernel holds the row: f32 to 4096;
+    // f16 and bf16 to 8192 aligned and 7168 unaligned with the sums in
+    // registers, then with the sums in shared memory to 16384 aligned and
+    // 10240 unaligned. Else the locked kernel to 8192, then split.
+    constexpr BackwardPath P = BackwardPath::Persistent,
+                           F = BackwardPath::Fused, S = BackwardPath::Split;
+    struct Expected {
+      int64_t N;
+      BackwardPath halvesAligned, halvesUnaligned, f32;
+    };
+    const Expected expectations[] = {
+        {4096, P, P, P},  {4097, P, P, F},  {5632, P, P, F}, {7168, P, P, F},
+        {7169, P, P, F},  {8192, P, P, F},  {8193, P, P, S}, {10240, P, P, S},
+        {10241, P, S, S}, {16384, P, S, S}, {16385, S, S, S}};
+    for (const Expected &expected : expectations)
+      for (bool aligned : {false, true}) {
+        SCOPED_TRACE("N=" + std::to_string(expected.N) +
+                     (aligned ? " aligned" : " unaligned"));
+        BackwardPath want = dtype == LN_F32 ? expected.f32
+                            : aligned       ? expected.halvesAligned
+                                            : expected.halvesUnaligned;
+        EXPECT_EQ(
+            planBackward(dtype, 4096, expected.N, LN_BACKWARD_AUTO, aligned)
+                .path,
+            want);
+      }
     // An algorithm is taken where its kernel holds the row.
     EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_LOCKED).path,
               BackwardPath::Fused);
     EXPECT_EQ(planBackward(dtype, 4096, 100, LN_BACKWARD_PARTIAL_ROWS).path,
               BackwardPath::Persistent);
     EXPECT_EQ(planBackward(dtype, 4096, 6000, LN_BACKWARD_PARTIAL_ROWS).path,
-              halves ? BackwardPath::Persistent : BackwardPath::Split);
+              dtype == LN_F32 ? S : P);
     EXPECT_EQ(planBackward(dtype, 4096, 6000, LN_BACKWARD_LOCKED).path,
               BackwardPath::Fused);
     // The workspace fits every algorithm's plan.
