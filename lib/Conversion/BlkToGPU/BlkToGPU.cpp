@@ -189,6 +189,23 @@ struct ConvertBlkToGPUPass
         return signalPassFailure();
   }
 
+  /// A 16-byte-aligned byte array of `bytes` in shared memory, named
+  /// `<kernel><suffix>` (uniqued), placed before the kernel.
+  static LLVM::GlobalOp createSharedGlobal(func::FuncOp kernel,
+                                           SymbolTable &symbols,
+                                           StringRef suffix, int64_t bytes,
+                                           LLVM::Linkage linkage) {
+    OpBuilder builder(kernel);
+    auto global = LLVM::GlobalOp::create(
+        builder, kernel.getLoc(),
+        LLVM::LLVMArrayType::get(builder.getI8Type(), bytes),
+        /*isConstant=*/false, linkage, (kernel.getName() + suffix).str(),
+        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+    global->remove();
+    symbols.insert(global, Block::iterator(kernel));
+    return global;
+  }
+
   LogicalResult convertKernel(func::FuncOp kernel, SymbolTable &symbols,
                               const AxisInfoAnalysis &axisInfo) {
     MLIRContext *context = &getContext();
@@ -199,23 +216,12 @@ struct ConvertBlkToGPUPass
     // The shared-memory arena, sized once the patterns have said how much
     // they need; named `<kernel>_shared`, or uniqued if a symbol (a user's
     // kernel) has that name.
-    OpBuilder builder(kernel);
-    auto arena = LLVM::GlobalOp::create(
-        builder, kernel.getLoc(),
-        LLVM::LLVMArrayType::get(builder.getI8Type(), 1), /*isConstant=*/false,
-        LLVM::Linkage::Internal, (kernel.getName() + "_shared").str(),
-        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
-    arena->remove();
-    symbols.insert(arena, Block::iterator(kernel));
+    LLVM::GlobalOp arena = createSharedGlobal(kernel, symbols, "_shared", 1,
+                                              LLVM::Linkage::Internal);
     // The start of its dynamic shared memory (an array of no size: PTX's
     // `.extern .shared`), where local blocks live.
-    auto local = LLVM::GlobalOp::create(
-        builder, kernel.getLoc(),
-        LLVM::LLVMArrayType::get(builder.getI8Type(), 0), /*isConstant=*/false,
-        LLVM::Linkage::External, (kernel.getName() + "_local").str(),
-        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
-    local->remove();
-    symbols.insert(local, Block::iterator(kernel));
+    LLVM::GlobalOp local = createSharedGlobal(kernel, symbols, "_local", 0,
+                                              LLVM::Linkage::External);
     LoweringState state(axisInfo, arena.getSymNameAttr(),
                         local.getSymNameAttr());
     // The name of the dynamic shared memory's size, fixed (launchers look
@@ -263,6 +269,7 @@ struct ConvertBlkToGPUPass
              << " bytes of dynamic shared memory (its local blocks), more "
                 "than the "
              << kMaxTotalSharedBytes << " a CTA can have";
+    OpBuilder builder(context);
     if (state.arenaBytes == 0)
       arena.erase();
     else
