@@ -243,11 +243,15 @@ def _build_and_load(name: str, build_directory: Path, retry: bool) -> None:
     build_once(build_directory, _build_key(), retry, build)
 
 
-def _summary(error: BaseException, limit: int = 1500) -> str:
-    """The end of an error's message, where a compiler's output ends with
-    the reason it failed."""
+def _summary(error: BaseException, head: int = 500,
+             tail: int = 1500) -> str:
+    """An error's message, shortened in the middle where it is long: its
+    start says what failed (and, for a build remembered as failed, how to
+    retry), its end holds the reason a compiler's output ends with."""
     text = f"{type(error).__name__}: {error}".strip()
-    return text if len(text) <= limit else "..." + text[-limit:]
+    if len(text) <= head + tail:
+        return text
+    return f"{text[:head]} ... {text[-tail:]}"
 
 
 def load() -> bool:

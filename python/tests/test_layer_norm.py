@@ -187,7 +187,7 @@ def test_backward_algorithm_out_of_the_enum_is_refused():
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("N", [8193, 16384, 40000])
 def test_wide_rows(N, dtype):
-    """Rows past 8192: f16 and bf16 ones up to 16384 (10240 unaligned, as
+    """Rows past 8192: f16 and bf16 ones up to 16384 (10752 unaligned, as
     8193 is) run the persistent backward with its dw/db sums in shared
     memory; the others dx alone, then dw/db over slabs of rows, the dx
     kernel looping over rows past its block."""

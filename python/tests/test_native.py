@@ -300,3 +300,24 @@ def test_a_failed_build_is_remembered_until_a_build_succeeds(tmp_path):
         _native.build_once(tmp_path, "key-1", False, failing)
     _native.build_once(tmp_path, "key-2", False, succeeding)  # another key
     assert builds[-2:] == ["failing", "succeeding"]
+
+
+def test_a_long_build_failure_keeps_its_first_words(tmp_path):
+    """A compiler's output of thousands of characters: the summary in the
+    warning keeps both the start (what failed, how to retry) and the end
+    (the compiler's reason), and drops the middle."""
+    output = "FAILED: ln_torch_ops.o\n" + "x" * 5000 + "\nno-compiler: not found"
+
+    def failing():
+        raise RuntimeError(output)
+
+    with pytest.raises(RuntimeError):
+        _native.build_once(tmp_path, "key", False, failing)
+    with pytest.raises(RuntimeError) as remembered:
+        _native.build_once(tmp_path, "key", False, failing)
+    summary = _native._summary(remembered.value)
+    assert summary.startswith("RuntimeError: an earlier build with this "
+                              "source, torch and compiler failed")
+    assert "cpp-only to retry" in summary
+    assert summary.endswith("no-compiler: not found")
+    assert len(summary) <= 2100

@@ -128,9 +128,9 @@ def test_workspaces_are_released_and_memory_stays_flat():
 
 
 def test_release_gives_the_workspace_back():
-    """A workspace large enough to see (32 MB: 1024 partial rows of 4096
-    features, twice): the release returns at least its size to the
-    device."""
+    """A workspace large enough to see (16 MB at 2048 x 4096 f32: a partial
+    row of 4096 features for each CTA 256 multiprocessors hold, twice): the
+    release returns at least its size to the device."""
     stream = torch.cuda.current_stream()
     problem = make_problem(2048, 4096, 5)
     _runtime.release_workspaces()
@@ -141,5 +141,5 @@ def test_release_gives_the_workspace_back():
     free_released, _ = torch.cuda.mem_get_info()
     size = _runtime.layer_norm_backward_workspace_size(_runtime.DType.F32,
                                                        2048, 4096)
-    assert size >= 32 << 20
+    assert size >= 16 << 20
     assert free_released - free_grown >= size

@@ -122,7 +122,7 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     // Auto: persistent where a persistent kernel holds the row: f32 to 4096;
     // f16 and bf16 to 8192 aligned and 7168 unaligned with the sums in
     // registers, then with the sums in shared memory to 16384 aligned and
-    // 10240 unaligned. Else the locked kernel to 8192, then split.
+    // 10752 unaligned. Else the locked kernel to 8192, then split.
     constexpr BackwardPath P = BackwardPath::Persistent,
                            F = BackwardPath::Fused, S = BackwardPath::Split;
     struct Expected {
@@ -132,7 +132,8 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     const Expected expectations[] = {
         {4096, P, P, P},  {4097, P, P, F},  {5632, P, P, F}, {7168, P, P, F},
         {7169, P, P, F},  {8192, P, P, F},  {8193, P, P, S}, {10240, P, P, S},
-        {10241, P, S, S}, {16384, P, S, S}, {16385, S, S, S}};
+        {10241, P, P, S}, {10752, P, P, S}, {10753, P, S, S},
+        {16384, P, S, S}, {16385, S, S, S}};
     for (const Expected &expected : expectations)
       for (bool aligned : {false, true}) {
         SCOPED_TRACE("N=" + std::to_string(expected.N) +

@@ -140,20 +140,40 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
   return failure(supported.wasInterrupted());
 }
 
-/// Elements per thread that make the narrowest memory access 16 bytes.
-int64_t vectorWidthFor(func::FuncOp kernel) {
-  int64_t narrowest = 4;
+/// Elements per thread along a block's last dimension: enough for 16-byte
+/// accesses of the narrowest element, but no more than any contiguous global
+/// access is aligned for. A thread's elements are consecutive, so a
+/// misaligned access over them goes element by element, and each of those
+/// scalar accesses touches every lane's run for one element in `width`;
+/// with as many elements per thread as the alignment allows (one, when
+/// nothing is known), consecutive lanes take consecutive elements and the
+/// scalar accesses coalesce. Gathers (no contiguity) do not constrain it.
+int64_t vectorWidthFor(func::FuncOp kernel, const AxisInfoAnalysis &axisInfo) {
+  int64_t narrowest = 4, aligned = 16;
   kernel.walk([&](Operation *op) {
     if (!isa<blk::LoadOp, blk::StoreOp>(op))
       return;
-    auto ptr =
-        cast<blk::PtrType>(getElementTypeOrSelf(op->getOperand(0).getType()));
-    if (ptr.getPointeeType().isIntOrFloat())
-      narrowest = std::min<int64_t>(
-          narrowest,
-          std::max(1u, ptr.getPointeeType().getIntOrFloatBitWidth() / 8));
+    Value ptr = op->getOperand(0);
+    auto element =
+        cast<blk::PtrType>(getElementTypeOrSelf(ptr.getType())).getPointeeType();
+    if (!element.isIntOrFloat())
+      return;
+    int64_t bytes = std::max(1u, element.getIntOrFloatBitWidth() / 8);
+    narrowest = std::min(narrowest, bytes);
+    auto block = dyn_cast<RankedTensorType>(ptr.getType());
+    if (!block)
+      return;
+    unsigned last = block.getRank() - 1;
+    AxisInfo info = axisInfo.getAxisInfo(ptr);
+    // Misaligned: contiguous over more bytes than its alignment, which is
+    // under the 16 bytes one access moves (elements are aligned to their
+    // size whatever the analysis knows).
+    int64_t contiguity = info.getContiguity(last);
+    int64_t alignment = std::max(info.getDivisibility(last), bytes);
+    if (contiguity > 1 && alignment < 16 && contiguity * bytes > alignment)
+      aligned = std::min(aligned, alignment / bytes);
   });
-  return 16 / narrowest;
+  return std::min(16 / narrowest, aligned);
 }
 
 gpu::GPUModuleOp getOrCreateGPUModule(ModuleOp module) {
@@ -211,7 +231,7 @@ struct ConvertBlkToGPUPass
     MLIRContext *context = &getContext();
     int64_t numWarps =
         kernel->getAttrOfType<IntegerAttr>("blk.num_warps").getInt();
-    BlkTypeConverter converter(context, numWarps, vectorWidthFor(kernel));
+    BlkTypeConverter converter(context, numWarps, vectorWidthFor(kernel, axisInfo));
 
     // The shared-memory arena, sized once the patterns have said how much
     // they need; named `<kernel>_shared`, or uniqued if a symbol (a user's

@@ -28,12 +28,11 @@
 // CHECK: %[[P0:.*]] = llvm.getelementptr %[[P]][%[[V0]]] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
 // CHECK: %[[P1:.*]] = llvm.getelementptr %[[P]][%[[V1]]] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
 // CHECK: %[[B0:.*]] = llvm.bitcast %[[V0]] : i32 to i32
-// CHECK: llvm.inline_asm {{.*}}"st.global.b32 [$0], $1;", "l,r" %[[P0]], %[[B0]]
 // CHECK: %[[B1:.*]] = llvm.bitcast %[[V1]] : i32 to i32
-// CHECK: llvm.inline_asm {{.*}}"st.global.b32 [$0], $1;", "l,r" %[[P1]], %[[B1]]
+// CHECK: llvm.inline_asm {{.*}}"st.global.v2.b32 [$0], {$1, $2};", "l,r,r" %[[P0]], %[[B0]], %[[B1]]
 // CHECK-NOT: st.global
 // CHECK: gpu.return
-func.func @range(%P: !blk.ptr<i32>) attributes {blk.num_warps = 4 : i32} {
+func.func @range(%P: !blk.ptr<i32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 4 : i32} {
   %r = blk.range {start = 16 : i32} : tensor<256xi32>
   %Ps = blk.splat %P : !blk.ptr<i32> -> tensor<256x!blk.ptr<i32>>
   %p = blk.addptr %Ps, %r : tensor<256x!blk.ptr<i32>>, tensor<256xi32>
@@ -95,17 +94,17 @@ func.func @range_broadcast() attributes {blk.num_warps = 1 : i32} {
 // CHECK-NOT: llvm.mlir.global
 // CHECK: %[[P0:.*]] = llvm.getelementptr
 // CHECK: %[[P1:.*]] = llvm.getelementptr
-// CHECK: %[[L0:.*]] = llvm.inline_asm {{.*}}"ld.global.b32 $0, [$1];", "=r,l" %[[P0]]
+// CHECK: %[[L:.*]] = llvm.inline_asm {{.*}}"ld.global.v2.b32 {$0, $1}, [$2];", "=r,=r,l" %[[P0]]
+// CHECK: %[[L0:.*]] = llvm.extractvalue %[[L]][0]
+// CHECK: %[[L1:.*]] = llvm.extractvalue %[[L]][1]
 // CHECK: %[[X0:.*]] = llvm.bitcast %[[L0]] : i32 to f32
-// CHECK: %[[L1:.*]] = llvm.inline_asm {{.*}}"ld.global.b32 $0, [$1];", "=r,l" %[[P1]]
 // CHECK: %[[X1:.*]] = llvm.bitcast %[[L1]] : i32 to f32
 // CHECK-NOT: gpu.barrier
 // CHECK: %[[Y0:.*]] = llvm.bitcast %[[X0]] : f32 to i32
-// CHECK-NEXT: llvm.inline_asm {{.*}}"st.global.b32 [$0], $1;", "l,r" %[[P0]], %[[Y0]]
 // CHECK-NEXT: %[[Y1:.*]] = llvm.bitcast %[[X1]] : f32 to i32
-// CHECK-NEXT: llvm.inline_asm {{.*}}"st.global.b32 [$0], $1;", "l,r" %[[P1]], %[[Y1]]
+// CHECK-NEXT: llvm.inline_asm {{.*}}"st.global.v2.b32 [$0], {$1, $2};", "l,r,r" %[[P0]], %[[Y0]], %[[Y1]]
 // CHECK-NEXT: gpu.return
-func.func @expand_dims_registers(%X: !blk.ptr<f32>) attributes {blk.num_warps = 1 : i32} {
+func.func @expand_dims_registers(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 1 : i32} {
   %r = blk.range : tensor<64xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<64x!blk.ptr<f32>>
   %xp = blk.addptr %Xs, %r : tensor<64x!blk.ptr<f32>>, tensor<64xi32>
@@ -123,9 +122,10 @@ func.func @expand_dims_registers(%X: !blk.ptr<f32>) attributes {blk.num_warps = 
 // arena, barrier, load. The arena fits the largest exchange: 64 pointers.
 // CHECK: llvm.mlir.global internal @expand_dims_shared_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<512 x i8>
 // CHECK-LABEL: gpu.func @expand_dims_shared
-// CHECK: %[[L0:.*]] = llvm.inline_asm {{.*}}ld.global.b32
+// CHECK: %[[L:.*]] = llvm.inline_asm {{.*}}ld.global.v2.b32
+// CHECK: %[[L0:.*]] = llvm.extractvalue %[[L]][0]
+// CHECK: %[[L1:.*]] = llvm.extractvalue %[[L]][1]
 // CHECK: %[[X0:.*]] = llvm.bitcast %[[L0]] : i32 to f32
-// CHECK: %[[L1:.*]] = llvm.inline_asm {{.*}}ld.global.b32
 // CHECK: %[[X1:.*]] = llvm.bitcast %[[L1]] : i32 to f32
 // CHECK: gpu.barrier
 // CHECK: %[[ARENA:.*]] = llvm.mlir.addressof @expand_dims_shared_shared : !llvm.ptr<3>
@@ -150,7 +150,7 @@ func.func @expand_dims_registers(%X: !blk.ptr<f32>) attributes {blk.num_warps = 
 // CHECK: llvm.inline_asm {{.*}}"st.global.b32 [$0], $1;", "l,r" %[[Q0]], %[[Y0]]
 // CHECK: %[[Y1:.*]] = llvm.bitcast %[[E1]] : f32 to i32
 // CHECK: llvm.inline_asm {{.*}}"st.global.b32 [$0], $1;", "l,r" %[[Q1]], %[[Y1]]
-func.func @expand_dims_shared(%X: !blk.ptr<f32>) attributes {blk.num_warps = 1 : i32} {
+func.func @expand_dims_shared(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 1 : i32} {
   %r = blk.range : tensor<64xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<64x!blk.ptr<f32>>
   %xp = blk.addptr %Xs, %r : tensor<64x!blk.ptr<f32>>, tensor<64xi32>

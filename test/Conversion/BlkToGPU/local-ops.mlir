@@ -24,7 +24,7 @@
 // CHECK: llvm.store %{{.*}}, %[[FLAGS_AT]] {alignment = 2 : i64} : vector<2xi8>, !llvm.ptr<3>
 // CHECK: llvm.load %[[FLAGS_AT]] {alignment = 2 : i64} : !llvm.ptr<3> -> vector<2xi8>
 // CHECK-NOT: gpu.barrier
-func.func @vectors(%x: !blk.ptr<f32>, %y: !blk.ptr<i32>, %n: i32) attributes {blk.num_warps = 1 : i32} {
+func.func @vectors(%x: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %y: !blk.ptr<i32> {blk.divisibility = 16 : i32}, %n: i32) attributes {blk.num_warps = 1 : i32} {
   %sums = blk.local_alloc : !blk.local<tensor<128xf32>>
   %flags = blk.local_alloc : !blk.local<tensor<64xi1>>
   %r = blk.range : tensor<128xi32>
@@ -62,7 +62,7 @@ func.func @vectors(%x: !blk.ptr<f32>, %y: !blk.ptr<i32>, %n: i32) attributes {bl
 // CHECK-DAG: llvm.getelementptr %[[PTRS]][%[[TID]]] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, !llvm.ptr<1>
 // CHECK-DAG: llvm.getelementptr %[[PTRS]][%[[SECOND]]] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, !llvm.ptr<1>
 // CHECK-DAG: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : !llvm.ptr<1>, !llvm.ptr<3>
-func.func @groups(%x: !blk.ptr<f32>)
+func.func @groups(%x: !blk.ptr<f32> {blk.divisibility = 16 : i32})
     attributes {blk.num_warps = 1 : i32} {
   %sums = blk.local_alloc : !blk.local<tensor<256xf32>>
   %ptrs = blk.local_alloc : !blk.local<tensor<64x!blk.ptr<f32>>>
@@ -90,6 +90,6 @@ func.func @groups(%x: !blk.ptr<f32>)
 // CHECK-NOT: _local
 // CHECK-NOT: _dynamic_shared_bytes
 // CHECK-LABEL: gpu.func @none
-func.func @none(%x: !blk.ptr<f32>) attributes {blk.num_warps = 1 : i32} {
+func.func @none(%x: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 1 : i32} {
   return
 }

@@ -78,9 +78,21 @@ func.func @f32_aligned(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32})
 
 // -----
 
-// Without divisibility only the 2-byte alignment of f16 is known: 8 scalar
-// b16 accesses per thread.
+// Without divisibility only the 2-byte alignment of f16 is known, so the
+// accesses are scalar, and the layout gives each thread one element a
+// repeat (BlkToGPU.cpp, vectorWidthFor): lane l's 8 elements are l, l + 32,
+// ..., l + 224, and each of the 8 scalar accesses of the warp covers 64
+// consecutive bytes. (With 8 consecutive elements a thread, each access
+// would touch 512 bytes for 64 useful ones.)
 // CHECK-LABEL: gpu.func @f16_unaligned
+// CHECK-SAME: (%[[X:.*]]: !llvm.ptr<1>)
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : i32
+// CHECK-DAG: %[[C224:.*]] = arith.constant 224 : i32
+// CHECK: %[[LANE:.*]] = arith.remui %{{.*}}, %[[C32]] : i32
+// CHECK: %[[E1:.*]] = arith.addi %[[LANE]], %[[C32]] : i32
+// CHECK: %[[E7:.*]] = arith.addi %[[LANE]], %[[C224]] : i32
+// CHECK: llvm.getelementptr %[[X]][%[[LANE]]] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f16
+// CHECK-NEXT: llvm.getelementptr %[[X]][%[[E1]]] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f16
 // CHECK-NOT: .v4.
 // CHECK-COUNT-8: "ld.global.b16 $0, [$1];", "=h,l"
 // CHECK-NOT: ld.global
@@ -93,6 +105,88 @@ func.func @f16_unaligned(%X: !blk.ptr<f16>) attributes {blk.num_warps = 1 : i32}
   %p = blk.addptr %Xs, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
   %x = blk.load %p : tensor<256x!blk.ptr<f16>>
   blk.store %p, %x : tensor<256x!blk.ptr<f16>>
+  return
+}
+
+// -----
+
+// One misaligned access sets the layout for the whole kernel: X is only
+// 4-byte aligned, so every thread owns 2 consecutive elements; the aligned
+// Y then moves 4 bytes at a time too (8 loads), and X's 2-element runs are
+// single b32 accesses.
+// CHECK-LABEL: gpu.func @f16_four_byte_aligned
+// CHECK-NOT: .v4.
+// CHECK-NOT: .v2.
+// CHECK-COUNT-4: "ld.global.b32 $0, [$1];", "=r,l"
+// CHECK-NOT: ld.global.b16
+// CHECK-COUNT-4: "ld.global.b32 $0, [$1];", "=r,l"
+// CHECK-NOT: ld.global
+// CHECK: gpu.return
+func.func @f16_four_byte_aligned(%X: !blk.ptr<f16> {blk.divisibility = 4 : i32},
+                                 %Y: !blk.ptr<f16> {blk.divisibility = 16 : i32},
+                                 %Z: !blk.ptr<f16> {blk.divisibility = 16 : i32})
+    attributes {blk.num_warps = 1 : i32} {
+  %r = blk.range : tensor<256xi32>
+  %Xs = blk.splat %X : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %xp = blk.addptr %Xs, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  %x = blk.load %xp : tensor<256x!blk.ptr<f16>>
+  %Ys = blk.splat %Y : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %yp = blk.addptr %Ys, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  %y = blk.load %yp : tensor<256x!blk.ptr<f16>>
+  %s = arith.addf %x, %y : tensor<256xf16>
+  %Zs = blk.splat %Z : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %zp = blk.addptr %Zs, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  blk.store %zp, %s : tensor<256x!blk.ptr<f16>>
+  return
+}
+
+// -----
+
+// A gather (no contiguity) is element by element in any layout, so it
+// leaves the aligned accesses their 16-byte width: 8 elements a thread.
+// CHECK-LABEL: gpu.func @gather_keeps_vectors
+// CHECK-COUNT-8: "ld.global.b16 $0, [$1];", "=h,l"
+// CHECK-NOT: ld.global
+// CHECK: "st.global.v4.b32 [$0], {$1, $2, $3, $4};"
+// CHECK-NOT: st.global
+// CHECK: gpu.return
+func.func @gather_keeps_vectors(%X: !blk.ptr<f16>,
+                                %Z: !blk.ptr<f16> {blk.divisibility = 16 : i32})
+    attributes {blk.num_warps = 1 : i32} {
+  %r = blk.range : tensor<256xi32>
+  %c3 = arith.constant 3 : i32
+  %three = blk.splat %c3 : i32 -> tensor<256xi32>
+  %strided = arith.muli %r, %three : tensor<256xi32>
+  %Xs = blk.splat %X : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %xp = blk.addptr %Xs, %strided : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  %x = blk.load %xp : tensor<256x!blk.ptr<f16>>
+  %Zs = blk.splat %Z : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %zp = blk.addptr %Zs, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  blk.store %zp, %x : tensor<256x!blk.ptr<f16>>
+  return
+}
+
+// -----
+
+// f32 rows 8-byte aligned among f16 ones: the f32 access limits the layout
+// to 2 elements a thread (8 bytes of f32, 4 of f16).
+// CHECK-LABEL: gpu.func @f32_limits_f16
+// CHECK-COUNT-4: "ld.global.v2.b32 {$0, $1}, [$2];", "=r,=r,l"
+// CHECK-NOT: ld.global
+// CHECK-COUNT-4: "st.global.b32 [$0], $1;", "l,r"
+// CHECK-NOT: st.global
+// CHECK: gpu.return
+func.func @f32_limits_f16(%X: !blk.ptr<f32> {blk.divisibility = 8 : i32},
+                          %Z: !blk.ptr<f16> {blk.divisibility = 16 : i32})
+    attributes {blk.num_warps = 1 : i32} {
+  %r = blk.range : tensor<256xi32>
+  %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<256x!blk.ptr<f32>>
+  %xp = blk.addptr %Xs, %r : tensor<256x!blk.ptr<f32>>, tensor<256xi32>
+  %x = blk.load %xp : tensor<256x!blk.ptr<f32>>
+  %h = blk.cast %x : tensor<256xf32> to tensor<256xf16>
+  %Zs = blk.splat %Z : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %zp = blk.addptr %Zs, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  blk.store %zp, %h : tensor<256x!blk.ptr<f16>>
   return
 }
 

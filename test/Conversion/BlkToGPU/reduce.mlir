@@ -38,7 +38,7 @@
 // CHECK-NOT: gpu.barrier
 // CHECK: %[[BITS:.*]] = llvm.bitcast %[[SUM]] : f32 to i32
 // CHECK-NEXT: st.global.b32 {{.*}} %{{.*}}, %[[BITS]]
-func.func @sum_4_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 4 : i32} {
+func.func @sum_4_warps(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 4 : i32} {
   %r = blk.range : tensor<1024xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<1024x!blk.ptr<f32>>
   %p = blk.addptr %Xs, %r : tensor<1024x!blk.ptr<f32>>, tensor<1024xi32>
@@ -71,7 +71,7 @@ func.func @sum_4_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num
 // CHECK-NOT: gpu.barrier
 // CHECK-NOT: !llvm.ptr<3>
 // CHECK: gpu.return
-func.func @sum_1_warp(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 1 : i32} {
+func.func @sum_1_warp(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 1 : i32} {
   %r = blk.range : tensor<256xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<256x!blk.ptr<f32>>
   %p = blk.addptr %Xs, %r : tensor<256x!blk.ptr<f32>>, tensor<256xi32>
@@ -110,7 +110,7 @@ func.func @sum_1_warp(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_
 // CHECK-NOT: llvm.load %{{.*}} : !llvm.ptr<3>
 // CHECK-NOT: arith.addi
 // CHECK: gpu.return
-func.func @max_8_warps(%X: !blk.ptr<i32>, %Y: !blk.ptr<i32>) attributes {blk.num_warps = 8 : i32} {
+func.func @max_8_warps(%X: !blk.ptr<i32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<i32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 8 : i32} {
   %r = blk.range : tensor<2048xi32>
   %Xs = blk.splat %X : !blk.ptr<i32> -> tensor<2048x!blk.ptr<i32>>
   %p = blk.addptr %Xs, %r : tensor<2048x!blk.ptr<i32>>, tensor<2048xi32>
@@ -146,7 +146,7 @@ func.func @max_8_warps(%X: !blk.ptr<i32>, %Y: !blk.ptr<i32>) attributes {blk.num
 // CHECK-COUNT-32: llvm.load %{{.*}} : !llvm.ptr<3> -> f32
 // CHECK-NOT: llvm.load %{{.*}} : !llvm.ptr<3>
 // CHECK: gpu.return
-func.func @sum_32_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 32 : i32} {
+func.func @sum_32_warps(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 32 : i32} {
   %r = blk.range : tensor<4096xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<4096x!blk.ptr<f32>>
   %p = blk.addptr %Xs, %r : tensor<4096x!blk.ptr<f32>>, tensor<4096xi32>
@@ -207,7 +207,7 @@ func.func @sum_32_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.nu
 // CHECK: llvm.load %{{.*}} : !llvm.ptr<3> -> f32
 // CHECK-NOT: gpu.barrier
 // CHECK: gpu.return
-func.func @axis0_lanes(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 1 : i32} {
+func.func @axis0_lanes(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 1 : i32} {
   %rows = blk.range : tensor<64xi32>
   %cols = blk.range : tensor<8xi32>
   %r1 = blk.expand_dims %rows, 1 : tensor<64xi32> -> tensor<64x1xi32>
@@ -326,7 +326,7 @@ func.func @axis0_lanes(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num
 // CHECK-NEXT: gpu.barrier
 // CHECK-NOT: gpu.barrier
 // CHECK: gpu.return
-func.func @axis1_max(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 4 : i32} {
+func.func @axis1_max(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 4 : i32} {
   %rows = blk.range : tensor<32xi32>
   %cols = blk.range : tensor<128xi32>
   %r1 = blk.expand_dims %rows, 1 : tensor<32xi32> -> tensor<32x1xi32>
@@ -369,7 +369,7 @@ func.func @axis1_max(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_w
 // CHECK-NEXT: gpu.barrier
 // CHECK-NOT: gpu.barrier
 // CHECK: gpu.return
-func.func @axis0_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 4 : i32} {
+func.func @axis0_warps(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 4 : i32} {
   %rows = blk.range : tensor<32xi32>
   %cols = blk.range : tensor<128xi32>
   %r1 = blk.expand_dims %rows, 1 : tensor<32xi32> -> tensor<32x1xi32>
@@ -412,7 +412,7 @@ func.func @axis0_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num
 // CHECK-COUNT-9: llvm.load {{.*}} : !llvm.ptr<3> -> f32
 // CHECK-NOT: llvm.load {{.*}} : !llvm.ptr<3>
 // CHECK: gpu.return
-func.func @sum_9_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 9 : i32} {
+func.func @sum_9_warps(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 9 : i32} {
   %r = blk.range : tensor<2304xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<2304x!blk.ptr<f32>>
   %p = blk.addptr %Xs, %r : tensor<2304x!blk.ptr<f32>>, tensor<2304xi32>
@@ -446,7 +446,7 @@ func.func @sum_9_warps(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num
 // CHECK-COUNT-8: llvm.load {{.*}} : !llvm.ptr<3> -> f32
 // CHECK-NOT: gpu.barrier
 // CHECK: gpu.return
-func.func @sum_and_squares(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk.num_warps = 4 : i32} {
+func.func @sum_and_squares(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 4 : i32} {
   %r = blk.range : tensor<1024xi32>
   %Xs = blk.splat %X : !blk.ptr<f32> -> tensor<1024x!blk.ptr<f32>>
   %p = blk.addptr %Xs, %r : tensor<1024x!blk.ptr<f32>>, tensor<1024xi32>
@@ -480,7 +480,7 @@ func.func @sum_and_squares(%X: !blk.ptr<f32>, %Y: !blk.ptr<f32>) attributes {blk
 // CHECK-NEXT: gpu.barrier
 // CHECK-NOT: gpu.barrier
 // CHECK: gpu.return
-func.func @row_sum_and_count(%X: !blk.ptr<f32>, %S: !blk.ptr<f32>, %C: !blk.ptr<i32>) attributes {blk.num_warps = 4 : i32} {
+func.func @row_sum_and_count(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %S: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %C: !blk.ptr<i32> {blk.divisibility = 16 : i32}) attributes {blk.num_warps = 4 : i32} {
   %rows = blk.range : tensor<2xi32>
   %cols = blk.range : tensor<512xi32>
   %r2 = blk.expand_dims %rows, 1 : tensor<2xi32> -> tensor<2x1xi32>
