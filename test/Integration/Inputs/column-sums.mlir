@@ -4,7 +4,8 @@
 // of X (M x 16384 f32) column by column, in row order, and stores its sums
 // as row p of S. 16384 f32 on 32 warps are 64 KB of dynamic shared memory,
 // more than a launch gets without asking (48 KB).
-func.func @column_sums(%X: !blk.ptr<f32>, %S: !blk.ptr<f32>, %M: i32) {
+func.func @column_sums(%X: !blk.ptr<f32> {blk.divisibility = 16 : i32},
+                       %S: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %M: i32) {
   %pid = blk.program_id 0 : i32
   %programs = blk.num_programs 0 : i32
   %c16384 = arith.constant 16384 : i32
