@@ -46,15 +46,17 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from difftest import Failure, run_checked  # noqa: E402
 
-# Each kernel: its source, its blocks' binding, the pointer arguments that
-# the aligned flavour declares divisible by 16, and its ln-run arguments
-# (T the element type, N the features, M the rows, P the programs).
+# Each kernel: its source, its blocks' binding, the arguments the aligned
+# flavour declares aligned ("POINTERS|COUNTS": 16-byte-aligned pointers,
+# counts that are multiples of 16 bytes' worth of elements, as
+# kernels/CMakeLists.txt writes them), and its ln-run arguments (T the
+# element type, N the features, M the rows, P the programs).
 KERNELS = {
     "fwd-persistent": {
         "entry": "layer_norm_fwd_persistent",
         "source": "kernels/layer_norm_fwd_persistent.mlir",
         "binding": "BLOCK_SIZE",
-        "divisible": "0,1,2,3,6,7,9",
+        "divisible": "0,1,2,3|6,7,9",
         "arguments": ["{T}*:{MN}=rand", "{T}*:{MN}", "{T}*:{N}=rand",
                       "{T}*:{N}=rand", "f32*:{M}", "f32*:{M}", "i64={N}",
                       "i64={N}", "i32={M}", "i32={N}", "f32=1e-5"],
@@ -65,7 +67,7 @@ KERNELS = {
         "entry": "layer_norm_bwd_dx_persistent",
         "source": "kernels/layer_norm_bwd_dx_persistent.mlir",
         "binding": "BLOCK_SIZE_N",
-        "divisible": "0,1,2,3,4,5,8,9,10,12",
+        "divisible": "0,1,2,3,4,5|8,9,10,12",
         "arguments": ["{T}*:{MN}", "{T}*:{MN}=randn", "f32*:{PN}",
                       "f32*:{PN}", "{T}*:{MN}=randn", "{T}*:{N}=rand",
                       "f32*:{M}=randn", "f32*:{M}=rand", "i64={N}",
@@ -82,6 +84,15 @@ CTAS_PER_SM = 32
 # Shared memory of an H200 multiprocessor, and what each CTA reserves.
 SHARED_BYTES_PER_SM = 228 * 1024
 SHARED_BYTES_RESERVED_PER_CTA = 1024
+
+
+def aligned_options(divisible, dtype):
+    """blk-specialize options of the aligned flavour, from "POINTERS|COUNTS"
+    (kernels/CMakeLists.txt's ln_compile_kernel does the same)."""
+    pointers, counts = divisible.split("|")
+    elements = 4 if dtype == "f32" else 8
+    return " divisible-by-16=%s divisibility=%s" % (
+        pointers, ",".join("%s:%d" % (c, elements) for c in counts.split(",")))
 
 
 def resident_ctas(registers, warps, shared_bytes=0):
@@ -141,7 +152,8 @@ def command_prepare(options):
                         kernel["binding"], block, dtype,
                         "".join("," + b for b in options.bind), warps)
                     if not options.generic:
-                        specialize += " divisible-by-16=" + kernel["divisible"]
+                        specialize += aligned_options(kernel["divisible"],
+                                                      dtype)
                     pipeline = "--blk-to-ptx" + (
                         "=" + options.pipeline if options.pipeline else "")
                     blk = os.path.join(options.work, name + ".blk.mlir")

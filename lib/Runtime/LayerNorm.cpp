@@ -36,13 +36,15 @@ const char *ln::runtime::getDTypeName(ln_dtype dtype) {
   return "unknown";
 }
 
-bool ln::runtime::isAlignedLaunch(std::initializer_list<const void *> pointers,
+bool ln::runtime::isAlignedLaunch(ln_dtype dtype,
+                                  std::initializer_list<const void *> pointers,
                                   std::initializer_list<int64_t> counts) {
   for (const void *pointer : pointers)
     if (reinterpret_cast<uintptr_t>(pointer) % 16 != 0)
       return false;
+  int64_t elementsIn16Bytes = 16 / int64_t(getElementSize(dtype));
   for (int64_t count : counts)
-    if (count % 16 != 0)
+    if (count % elementsIn16Bytes != 0)
       return false;
   return true;
 }
@@ -434,7 +436,7 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
     fail(LN_ERROR_INVALID_ARGUMENT, "eps must be non-negative and finite");
 
   bool aligned =
-      isAlignedLaunch({x, weight, bias, y}, {N, xRowStride, yRowStride});
+      isAlignedLaunch(dtype, {x, weight, bias, y}, {N, xRowStride, yRowStride});
   const EmbeddedKernel *selected = preferForwardKernel(
       findKernel(kForwardKernel, dtype, N, aligned, /*allowLoop=*/true),
       findKernel(kPersistentForwardKernel, dtype, N, aligned,
@@ -468,7 +470,7 @@ void ln::runtime::layerNormBackward(
     const float *mean, const float *rstd, void *dx, int64_t dxRowStride,
     void *dw, void *db, void *workspace, ln_backward_algorithm algorithm) {
   // Validates dtype and shape first: they say more than any pointer check.
-  bool aligned = isAlignedLaunch({dx, dy, x, weight},
+  bool aligned = isAlignedLaunch(dtype, {dx, dy, x, weight},
                                  {N, dxRowStride, dyRowStride, xRowStride});
   BackwardPlan plan = planBackward(dtype, M, N, algorithm, aligned);
   requireStride("dy_row_stride", dyRowStride, N);
@@ -489,7 +491,7 @@ void ln::runtime::layerNormBackward(
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
   Context context = Context::get();
-  bool alignedSums = isAlignedLaunch({dw, db}, {N});
+  bool alignedSums = isAlignedLaunch(dtype, {dw, db}, {N});
   KernelGroup reductions =
       findKernelGroup(kBackwardDwDbKernel, dtype, alignedSums);
   const EmbeddedKernel *reduction = selectReductionKernel(
@@ -547,7 +549,7 @@ void ln::runtime::layerNormBackward(
     context.launch(dxKernel, {unsigned(M), 1, 1}, dxArguments, stream);
     const EmbeddedKernel &slabKernel =
         requireKernel(kSplitBackwardDwDbKernel, dtype, N,
-                      isAlignedLaunch({dy, x}, {N, dyRowStride, xRowStride}),
+                      isAlignedLaunch(dtype, {dy, x}, {N, dyRowStride, xRowStride}),
                       /*allowLoop=*/true);
     int32_t rowsPerSlab = int32_t(plan.rowsPerSlab);
     void *slabArguments[] = {&dy,        &x,         &mean,        &rstd,

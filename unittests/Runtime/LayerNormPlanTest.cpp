@@ -210,11 +210,24 @@ TEST(LayerNormPlan, BackwardPlanRejectsBadArguments) {
   }
 }
 
+// Aligned: 16-byte-aligned pointers, and counts whose rows start 16-byte
+// aligned (multiples of 8 f16 or bf16 elements, of 4 f32 ones), which is
+// what kernels/CMakeLists.txt tells blk-specialize the aligned kernels may
+// assume.
 TEST(LayerNormPlan, AlignedLaunches) {
   alignas(16) static char buffer[64];
-  EXPECT_TRUE(isAlignedLaunch({buffer, buffer + 16}, {16, 4096}));
-  EXPECT_FALSE(isAlignedLaunch({buffer + 2}, {16}));
-  EXPECT_FALSE(isAlignedLaunch({buffer}, {4100}));
+  for (ln_dtype dtype : {LN_F16, LN_BF16, LN_F32}) {
+    EXPECT_TRUE(isAlignedLaunch(dtype, {buffer, buffer + 16}, {16, 4096}));
+    EXPECT_TRUE(isAlignedLaunch(dtype, {buffer}, {8200, 1000}));
+    EXPECT_FALSE(isAlignedLaunch(dtype, {buffer + 2}, {16}));
+    EXPECT_FALSE(isAlignedLaunch(dtype, {buffer + 8}, {16}));
+    EXPECT_FALSE(isAlignedLaunch(dtype, {buffer}, {4096, 4098}));
+    EXPECT_FALSE(isAlignedLaunch(dtype, {buffer}, {4097}));
+  }
+  // 4100 f32 elements are 16400 bytes; 4100 f16 ones 8200, not 16-aligned.
+  EXPECT_TRUE(isAlignedLaunch(LN_F32, {buffer}, {4100, 12}));
+  EXPECT_FALSE(isAlignedLaunch(LN_F16, {buffer}, {4100}));
+  EXPECT_FALSE(isAlignedLaunch(LN_BF16, {buffer}, {12}));
 }
 
 TEST(LayerNormPlan, KernelSelection) {

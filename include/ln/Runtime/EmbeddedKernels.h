@@ -32,8 +32,9 @@ struct EmbeddedKernel {
   /// ROWS_PER_PROGRAM (backward dx only; 0 otherwise).
   int rowsPerProgram;
   /// Specialized assuming every pointer argument is 16-byte aligned and N and
-  /// every row stride are multiples of 16 elements, which lets loads and
-  /// stores be 16 bytes wide. Only launch it when that holds.
+  /// every row stride are multiples of 16 bytes' worth of elements (8 for
+  /// f16 and bf16, 4 for f32), which lets loads and stores be 16 bytes
+  /// wide. Only launch it when that holds (isAlignedLaunch).
   bool aligned;
   /// NUL-terminated PTX text.
   const char *ptx;

@@ -31,9 +31,11 @@ constexpr const char *kSplitBackwardDwDbKernel = "layer_norm_bwd_dwdb_rows";
 size_t getElementSize(ln_dtype dtype);
 const char *getDTypeName(ln_dtype dtype);
 
-/// Whether every pointer is 16-byte aligned and every count a multiple of
-/// 16 elements: the promise of the `aligned` specializations.
-bool isAlignedLaunch(std::initializer_list<const void *> pointers,
+/// Whether every pointer is 16-byte aligned and every count (N, a row
+/// stride) a multiple of 16 bytes' worth of `dtype` elements (8 for f16 and
+/// bf16, 4 for f32), so that every row starts 16-byte aligned: the promise
+/// the `aligned` specializations are compiled under (kernels/CMakeLists.txt).
+bool isAlignedLaunch(ln_dtype dtype, std::initializer_list<const void *> pointers,
                      std::initializer_list<int64_t> counts);
 
 /// The specialization of `entry` for `dtype` whose block is the smallest

@@ -32,6 +32,16 @@
 // DIVISIBLE: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: divisible-by-16 names argument #2 but the kernel has 2
 // DIVISIBLE-NEXT: func.func @sized(
 
+// RUN: not ln-opt %s --blk-specialize="kernel=sized bind=BLOCK=64 divisibility=1:8,2:8" 2>&1 | FileCheck %s --check-prefix=DIVISIBILITY-INDEX
+// DIVISIBILITY-INDEX: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: divisibility names argument #2 but the kernel has 2
+// DIVISIBILITY-INDEX-NEXT: func.func @sized(
+
+// RUN: not ln-opt %s --blk-specialize="kernel=sized bind=BLOCK=64 divisibility=1:12" 2>&1 | FileCheck %s --check-prefix=DIVISIBILITY-VALUE
+// DIVISIBILITY-VALUE: error: blk-specialize: divisibility '1:12' is not INDEX:VALUE with VALUE a power of two (at most 2^30)
+
+// RUN: not ln-opt %s --blk-specialize="kernel=sized bind=BLOCK=64 divisibility=1" 2>&1 | FileCheck %s --check-prefix=DIVISIBILITY-FORM
+// DIVISIBILITY-FORM: error: blk-specialize: divisibility '1' is not INDEX:VALUE with VALUE a power of two (at most 2^30)
+
 // RUN: not ln-opt %s --blk-specialize="kernel=narrow bind=SMALL=200" 2>&1 | FileCheck %s --check-prefix=TOO-LARGE
 // TOO-LARGE: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: binding SMALL=200 does not fit in 'i8'
 // TOO-LARGE-NEXT: %s = blk.constexpr "SMALL" : i8

@@ -6,6 +6,11 @@
 // RUN: ln-opt %s --blk-specialize="bind=BLOCK_M=32,BLOCK_N=128,T=f16 num-warps=8 divisible-by-16=0,1" | FileCheck %s --check-prefix=F16
 // RUN: ln-opt %s --blk-specialize="bind=BLOCK_M=8,BLOCK_N=64,T=f32" | FileCheck %s --check-prefix=F32
 // RUN: ln-opt %s --blk-specialize="bind=BLOCK_N=256,T=bf16,BLOCK_M=16 num-warps=1 divisible-by-16=3" | FileCheck %s --check-prefix=BF16
+// divisibility=INDEX:VALUE gives one argument a power of two of its own,
+// over divisible-by-16 where both name it (N a multiple of 8 f16 elements:
+// 16 bytes' worth).
+// RUN: ln-opt %s --blk-specialize="bind=BLOCK_M=32,BLOCK_N=128,T=f16 divisible-by-16=0,1,3 divisibility=3:8,2:4" | FileCheck %s --check-prefix=DIVISIBILITY
+// DIVISIBILITY: func.func @{{.*}}(%{{[^:]*}}: !blk.ptr<f16> {blk.divisibility = 16 : i32}, %{{[^:]*}}: !blk.ptr<f16> {blk.divisibility = 16 : i32}, %{{[^:]*}}: !blk.ptr<f32> {blk.divisibility = 4 : i32}, %{{[^:]*}}: i32 {blk.divisibility = 8 : i32})
 
 // Nothing dynamic or unbound is left.
 // RUN: ln-opt %s --blk-specialize="bind=BLOCK_M=32,BLOCK_N=128,T=f16" | FileCheck %s --check-prefix=STATIC

@@ -17,6 +17,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace ln::blk {
@@ -238,9 +239,34 @@ bool refineOnce(func::FuncOp func) {
 // The pass
 //===----------------------------------------------------------------------===//
 
+/// A kernel argument's known divisibility (`divisibility=INDEX:VALUE`).
+struct ArgumentDivisibility {
+  unsigned index;
+  int64_t value;
+};
+
+/// Parses `divisibility` entries; an error on `loc` names a malformed one.
+LogicalResult parseDivisibility(ArrayRef<std::string> entries, Location loc,
+                                SmallVectorImpl<ArgumentDivisibility> &out) {
+  for (StringRef entry : entries) {
+    auto [index, value] = entry.split(':');
+    ArgumentDivisibility parsed;
+    if (index.trim().getAsInteger(10, parsed.index) ||
+        value.trim().getAsInteger(10, parsed.value) || parsed.value < 1 ||
+        parsed.value > (int64_t(1) << 30) ||
+        !llvm::isPowerOf2_64(parsed.value))
+      return emitError(loc) << "blk-specialize: divisibility '" << entry
+                            << "' is not INDEX:VALUE with VALUE a power of "
+                               "two (at most 2^30)";
+    out.push_back(parsed);
+  }
+  return success();
+}
+
 LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
                                int numWarps, int minProgramsPerSM,
-                               ArrayRef<unsigned> divisible) {
+                               ArrayRef<unsigned> divisible,
+                               ArrayRef<ArgumentDivisibility> divisibility) {
   MLIRContext *context = func.getContext();
 
   // Element types.
@@ -331,6 +357,14 @@ LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
                               << func.getNumArguments();
     func.setArgAttr(index, "blk.divisibility", builder.getI32IntegerAttr(16));
   }
+  for (ArgumentDivisibility argument : divisibility) {
+    if (argument.index >= func.getNumArguments())
+      return func.emitError()
+             << "divisibility names argument #" << argument.index
+             << " but the kernel has " << func.getNumArguments();
+    func.setArgAttr(argument.index, "blk.divisibility",
+                    builder.getI32IntegerAttr(argument.value));
+  }
   return verify(func);
 }
 
@@ -355,6 +389,10 @@ struct BlkSpecializePass
     Bindings parsed;
     if (failed(parseBindings(bindings, &getContext(), module.getLoc(), parsed)))
       return signalPassFailure();
+    SmallVector<ArgumentDivisibility> parsedDivisibility;
+    if (failed(parseDivisibility(divisibility, module.getLoc(),
+                                 parsedDivisibility)))
+      return signalPassFailure();
 
     bool found = false;
     for (auto func : module.getOps<func::FuncOp>()) {
@@ -362,7 +400,7 @@ struct BlkSpecializePass
         continue;
       found = true;
       if (failed(specializeKernel(func, parsed, numWarps, minProgramsPerSM,
-                                  divisibleBy16)))
+                                  divisibleBy16, parsedDivisibility)))
         return signalPassFailure();
     }
     if (!kernel.empty() && !found) {

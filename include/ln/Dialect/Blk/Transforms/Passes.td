@@ -14,11 +14,14 @@ def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
     is attached to each kernel (`blk.num_warps`), and arguments listed in
     `divisible-by-16` get `blk.divisibility = 16` (pointers: 16-byte
     aligned; integers: multiples of 16), which lets the lowering use 16-byte
-    memory accesses. Fails, naming the parameter and the op, when a
+    memory accesses; `divisibility` gives an argument any power of two
+    instead (e.g. a row length of f16 elements that is a multiple of 8,
+    16 bytes' worth). Fails, naming the parameter and the op, when a
     parameter has no binding or a binding names no parameter.
 
     ```
     ln-opt --blk-specialize="bind=BLOCK_SIZE=1024,T=f16 num-warps=4"
+    ln-opt --blk-specialize="bind=BLOCK_SIZE=1024,T=f16 divisible-by-16=0,1 divisibility=2:8"
     ```
   }];
   let options = [
@@ -34,6 +37,10 @@ def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
     ListOption<"divisibleBy16", "divisible-by-16", "unsigned",
                "Indices of kernel arguments known to be multiples of 16 "
                "(pointers: 16-byte aligned)">,
+    ListOption<"divisibility", "divisibility", "std::string",
+               "INDEX:VALUE pairs: kernel argument INDEX is a multiple of "
+               "VALUE, a power of two (pointers: VALUE-byte aligned); "
+               "overrides divisible-by-16 for that argument">,
     Option<"kernel", "kernel", "std::string", "\"\"",
            "Specialize only this kernel (default: every func.func)">,
   ];
