@@ -327,8 +327,8 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
 TEST(LayerNormPlan, ShippedForwardKernels) {
   // The persistent forward kernel runs f16 and bf16 rows of 1537 to 8192
   // features (unaligned ones to 7168) on the one-row kernel's geometry,
-  // aligned ones to 16384 on blocks of their own; f32 rows, narrower and
-  // wider ones run one row a program.
+  // and rows of 8193 to 16384 on blocks of their own; f32 rows, narrower
+  // and wider ones run one row a program.
   struct Case {
     ln_dtype dtype;
     int64_t N;
@@ -349,11 +349,15 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_F16, 8193, true, kPersistentForwardKernel, 8704, 17},
       {LN_BF16, 16384, true, kPersistentForwardKernel, 16384, 32},
       {LN_F16, 16385, true, kForwardKernel, 8192, 16},
-      {LN_F16, 8193, false, kForwardKernel, 8192, 16},
-      // Unaligned rows: persistent up to 7168 only (wider, one CTA would
-      // fit).
+      // Unaligned rows: persistent up to 7168 on the one-row kernel's
+      // geometry (at 7680 and 8192 only one CTA would fit), then on blocks
+      // of their own from 8193 to 16384 as aligned ones.
       {LN_F16, 7168, false, kPersistentForwardKernel, 7168, 14},
       {LN_BF16, 7169, false, kForwardKernel, 7680, 15},
+      {LN_F16, 8192, false, kForwardKernel, 8192, 16},
+      {LN_F16, 8193, false, kPersistentForwardKernel, 8704, 17},
+      {LN_BF16, 16384, false, kPersistentForwardKernel, 16384, 32},
+      {LN_BF16, 16385, false, kForwardKernel, 8192, 16},
       {LN_F32, 4096, true, kForwardKernel, 4096, 8},
       {LN_F16, 1024, true, kForwardKernel, 1024, 4},
   };

@@ -55,9 +55,9 @@ const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use, or
 /// holds a row that kernel would loop over (it is compiled only where that
-/// pays: f16 and bf16, 1537 to 8192 features, aligned ones to 16384,
-/// unaligned ones to 7168), else the one-row kernel (looping over its
-/// widest block past it). Null if none.
+/// pays: f16 and bf16, 1537 to 16384 features, unaligned ones but from
+/// 7169 to 8192), else the one-row kernel (looping over its widest block
+/// past it). Null if none.
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,
                                           int64_t N, bool aligned);
