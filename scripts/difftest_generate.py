@@ -85,13 +85,18 @@ class Kernel:
         for size in self.shape:
             self.per_program *= size
         self.total = self.grid * self.per_program
-        # Lanes past n are masked off, and the buffers end at n; a multiple
-        # of 16 may be declared one, as pointers may be declared 16-byte
-        # aligned (cuMemAlloc's are), which lets the lowering vectorize.
+        # Lanes past n are masked off, and the buffers end at n. n may be
+        # declared a multiple of a power of two that divides it, and
+        # pointers 4-, 8- or 16-byte aligned (cuMemAlloc's are 256), which
+        # lets the lowering vectorize, and sets how many elements a thread
+        # its layout takes (fewer than 16 bytes: as many as are aligned).
         self.n = rng.choice([rng.randint(1, self.total), self.total,
-                             16 * rng.randint(1, max(1, self.total // 16))])
+                             16 * rng.randint(1, max(1, self.total // 16)),
+                             8 * rng.randint(1, max(1, self.total // 8)),
+                             4 * rng.randint(1, max(1, self.total // 4))])
         self.n = min(self.n, self.total)
-        self.divisible = []
+        self.divisible = []  # arguments declared divisible by 16
+        self.divisibility = {}  # argument -> a smaller power of two
         self.pool = []
         self.build()
 
@@ -108,10 +113,16 @@ class Kernel:
                    magnitude, error)
 
     def parameter(self, mlir_type, argument):
-        divisible = (mlir_type.startswith("!blk.ptr") or
-                     self.n % 16 == 0) and self.rng.random() < 0.5
-        if divisible:
-            self.divisible.append(len(self.parameters))
+        index = len(self.parameters)
+        if self.rng.random() < 0.5:
+            known = (16 if mlir_type.startswith("!blk.ptr")
+                     else min(16, self.n & -self.n))
+            choices = [d for d in (4, 8, 16) if d <= known]
+            declared = self.rng.choice(choices) if choices else 1
+            if declared == 16:
+                self.divisible.append(index)
+            elif declared > 1:
+                self.divisibility[index] = declared
         name = "%%arg%d" % len(self.parameters)
         self.parameters.append("%s: %s" % (name, mlir_type))
         self.arguments.append(argument)
@@ -584,6 +595,9 @@ class Kernel:
         if self.divisible:
             options += " divisible-by-16=" + ",".join(map(str,
                                                           self.divisible))
+        if self.divisibility:
+            options += " divisibility=" + ",".join(
+                "%d:%d" % item for item in sorted(self.divisibility.items()))
         return options
 
     def text(self):
