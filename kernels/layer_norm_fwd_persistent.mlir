@@ -11,9 +11,9 @@
 // them each row leaves two (H200, f16, M = 4096, against one row a
 // program: 22.1 against 24.3 us at 4096, 31.5 against 36.2 at 6144, 35.0
 // against 39.2 at 6656, 40.4 against 42.9 at 8192). The runtime runs it
-// for f16 and bf16 rows of 1537 to 8192 features, and aligned ones to
-// 16384 on one CTA a multiprocessor, where layer_norm_fwd_fused walks the
-// row in chunks (55.7 against 65.7 us at 10240). f32, with twice the
+// for f16 and bf16 rows of 1537 to 8192 features, and to 16384 on one CTA
+// a multiprocessor, where layer_norm_fwd_fused walks the row in chunks
+// (55.7 against 65.7 us at 10240). f32, with twice the
 // registers for the row ahead, was not tried.
 //
 // The launch must have at most M programs (the runtime's has): each

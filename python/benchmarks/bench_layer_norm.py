@@ -76,7 +76,8 @@ PRESETS = {
                        "a training batch's rows, hidden sizes to 65536"),
     "odd": Preset(4096, (1000, 1537, 3001, 4607, 5000, 7777, 12345),
                   (1000, 4607, 12345),
-                  "N that are no multiple of 16: odd, or 8 times odd"),
+                  "N that are no multiple of 16: odd (rows not 16-byte "
+                  "aligned), or 8 times odd (aligned rows in every dtype)"),
 }
 
 

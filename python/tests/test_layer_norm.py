@@ -137,9 +137,11 @@ SHAPES = [
     (1, 1),  # a single element: y = bias
     (3, 7),  # tiny, odd N
     (1, 4096),  # M = 1
-    (37, 1000),  # N not a power of two nor a multiple of 16
+    (37, 1000),  # N no power of two nor multiple of 16, rows 16-byte aligned
+    (37, 1001),  # rows not 16-byte aligned: the generic kernels
     (256, 1536),
     (64, 5000),
+    (48, 12345),  # unaligned rows on the persistent forward's own block
     (5000, 64),  # many short rows: M not a multiple of the rows per program
     (1151, 8192),
     (1024, 15872),  # the benchmark's widest row

@@ -148,6 +148,12 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
 /// with as many elements per thread as the alignment allows (one, when
 /// nothing is known), consecutive lanes take consecutive elements and the
 /// scalar accesses coalesce. Gathers (no contiguity) do not constrain it.
+/// A misaligned block too small to give a thread more than one element
+/// still does (a row's 16 statistics beside its 4096 elements would make
+/// those scalar): AxisInfo knows some contiguous accesses only as gathers
+/// (a 2-D tile `rows * N + cols` with N of unknown divisibility, pointers
+/// carried by a loop), and such a cap is what makes them coalesce in the
+/// generic dw/db kernels.
 int64_t vectorWidthFor(func::FuncOp kernel, const AxisInfoAnalysis &axisInfo) {
   int64_t narrowest = 4, aligned = 16;
   kernel.walk([&](Operation *op) {

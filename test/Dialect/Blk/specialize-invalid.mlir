@@ -36,6 +36,15 @@
 // DIVISIBILITY-INDEX: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: divisibility names argument #2 but the kernel has 2
 // DIVISIBILITY-INDEX-NEXT: func.func @sized(
 
+// RUN: not ln-opt %s --blk-specialize="kernel=sized bind=BLOCK=64 divisibility=1:8,1:4" 2>&1 | FileCheck %s --check-prefix=DIVISIBILITY-TWICE
+// DIVISIBILITY-TWICE: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: divisibility names argument #1 twice
+
+// RUN: not ln-opt %s --blk-specialize="kernel=scaled divisibility=1:8" 2>&1 | FileCheck %s --check-prefix=DIVISIBILITY-FLOAT
+// DIVISIBILITY-FLOAT: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: divisibility names argument #1 of type 'f32', neither an integer nor a pointer
+// RUN: not ln-opt %s --blk-specialize="kernel=scaled divisible-by-16=0,1" 2>&1 | FileCheck %s --check-prefix=DIVISIBLE-FLOAT
+// DIVISIBLE-FLOAT: specialize-invalid.mlir:{{[0-9]+}}:{{[0-9]+}}: error: divisible-by-16 names argument #1 of type 'f32', neither an integer nor a pointer
+// DIVISIBLE-FLOAT-NEXT: func.func @scaled(
+
 // RUN: not ln-opt %s --blk-specialize="kernel=sized bind=BLOCK=64 divisibility=1:12" 2>&1 | FileCheck %s --check-prefix=DIVISIBILITY-VALUE
 // DIVISIBILITY-VALUE: error: blk-specialize: divisibility '1:12' is not INDEX:VALUE with VALUE a power of two (at most 2^30)
 
@@ -86,5 +95,9 @@ func.func @local() {
   %l = blk.local_alloc [%local_size] : !blk.local<tensor<?xf32>>
   %v = blk.local_load %l : !blk.local<tensor<?xf32>>
   blk.local_store %v, %l : !blk.local<tensor<?xf32>>
+  return
+}
+
+func.func @scaled(%X: !blk.ptr<f32>, %scale: f32) {
   return
 }

@@ -16,6 +16,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -350,18 +351,31 @@ LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
   if (minProgramsPerSM > 0)
     func->setAttr("blk.min_programs_per_sm",
                   builder.getI32IntegerAttr(minProgramsPerSM));
-  for (unsigned index : divisible) {
+  // Divisibility means something for integers and pointers only.
+  auto checkArgument = [&](StringRef option, unsigned index) -> LogicalResult {
     if (index >= func.getNumArguments())
-      return func.emitError() << "divisible-by-16 names argument #" << index
+      return func.emitError() << option << " names argument #" << index
                               << " but the kernel has "
                               << func.getNumArguments();
+    Type type = func.getArgument(index).getType();
+    if (!isa<IntegerType, PtrType>(type))
+      return func.emitError() << option << " names argument #" << index
+                              << " of type " << type
+                              << ", neither an integer nor a pointer";
+    return success();
+  };
+  for (unsigned index : divisible) {
+    if (failed(checkArgument("divisible-by-16", index)))
+      return failure();
     func.setArgAttr(index, "blk.divisibility", builder.getI32IntegerAttr(16));
   }
+  llvm::SmallDenseSet<unsigned> named;
   for (ArgumentDivisibility argument : divisibility) {
-    if (argument.index >= func.getNumArguments())
-      return func.emitError()
-             << "divisibility names argument #" << argument.index
-             << " but the kernel has " << func.getNumArguments();
+    if (failed(checkArgument("divisibility", argument.index)))
+      return failure();
+    if (!named.insert(argument.index).second)
+      return func.emitError() << "divisibility names argument #"
+                              << argument.index << " twice";
     func.setArgAttr(argument.index, "blk.divisibility",
                     builder.getI32IntegerAttr(argument.value));
   }
