@@ -176,6 +176,20 @@ AxisInfo combineConstancy(const AxisInfo &a, const AxisInfo &b) {
   return info;
 }
 
+/// What holds of a value that is at times all of `a`, at times all of `b`
+/// (a select on a uniform condition, a loop-carried value): each fact
+/// weakened to what both promise, divisibility for the shorter runs.
+AxisInfo meet(const AxisInfo &a, const AxisInfo &b) {
+  AxisInfo info = combineConstancy(a, b);
+  for (unsigned d = 0; d < info.getRank(); ++d) {
+    int64_t contiguity = std::min(a.contiguity[d], b.contiguity[d]);
+    info.contiguity[d] = contiguity;
+    info.divisibility[d] = gcd(divisibilityForRuns(a, d, contiguity),
+                               divisibilityForRuns(b, d, contiguity));
+  }
+  return info;
+}
+
 /// Whether `x pred n`, for x contiguous and n uniform, is a threshold test
 /// `x < n` or its negation `x >= n` (signed or not): on a group of G
 /// consecutive values starting at a multiple of G, with n a multiple of G,
@@ -234,8 +248,66 @@ AxisInfoAnalysis::AxisInfoAnalysis(Operation *root) {
         info.divisibility[0] = std::max(info.divisibility[0], attr.getInt());
       set(arg, info);
     }
-    kernel.walk<WalkOrder::PreOrder>([&](Operation *op) { visit(op); });
+    visitRegion(kernel);
   });
+}
+
+void AxisInfoAnalysis::visitRegion(Operation *root) {
+  root->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == root)
+      return WalkResult::advance();
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      visitLoop(loop);
+      return WalkResult::skip();
+    }
+    visit(op);
+    return WalkResult::advance();
+  });
+}
+
+void AxisInfoAnalysis::visitLoop(scf::ForOp loop) {
+  auto info = [&](Value value) { return getAxisInfo(value); };
+  // The induction variable: lb + k * step.
+  int64_t divisibility = gcd(info(loop.getLowerBound()).divisibility[0],
+                             info(loop.getStep()).divisibility[0]);
+  set(loop.getInductionVar(), AxisInfo::unknown(0, divisibility));
+
+  // Loop-carried values: assume what their initial values promise, walk
+  // the body, and weaken the assumption to what the yielded values promise
+  // too, until the body yields what it assumed. Then the assumption holds
+  // on entry and, by induction, after every iteration, so for the results
+  // too. Facts only weaken, so few rounds are needed; past the bound,
+  // nothing is assumed.
+  constexpr int kMaxRounds = 16;
+  SmallVector<AxisInfo> carried;
+  for (Value init : loop.getInitArgs())
+    carried.push_back(info(init));
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  for (int round = 0;; ++round) {
+    for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
+      set(arg, assumed);
+    visitRegion(loop);
+    bool changed = false;
+    for (auto [assumed, yielded] : llvm::zip(carried, yield.getResults())) {
+      AxisInfo weaker = meet(assumed, info(yielded));
+      if (!(weaker == assumed)) {
+        assumed = weaker;
+        changed = true;
+      }
+    }
+    if (!changed)
+      break;
+    if (round == kMaxRounds) {
+      for (auto [assumed, arg] : llvm::zip(carried, loop.getRegionIterArgs()))
+        assumed = defaultInfo(arg.getType());
+      for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
+        set(arg, assumed);
+      visitRegion(loop);
+      break;
+    }
+  }
+  for (auto [result, assumed] : llvm::zip(loop.getResults(), carried))
+    set(result, assumed);
 }
 
 AxisInfo AxisInfoAnalysis::getAxisInfo(Value value) const {
@@ -248,13 +320,6 @@ AxisInfo AxisInfoAnalysis::getAxisInfo(Value value) const {
 void AxisInfoAnalysis::visit(Operation *op) {
   auto info = [&](Value value) { return getAxisInfo(value); };
 
-  // Induction variables: lb + k * step.
-  if (auto forOp = dyn_cast<scf::ForOp>(op)) {
-    int64_t divisibility = gcd(info(forOp.getLowerBound()).divisibility[0],
-                               info(forOp.getStep()).divisibility[0]);
-    set(forOp.getInductionVar(), AxisInfo::unknown(0, divisibility));
-    return;
-  }
   if (op->getNumResults() != 1)
     return;
   Value result = op->getResult(0);
@@ -350,6 +415,7 @@ void AxisInfoAnalysis::visit(Operation *op) {
             AxisInfo a = info(select.getTrueValue());
             AxisInfo b = info(select.getFalseValue());
             AxisInfo result = combineConstancy(a, b);
+            AxisInfo either = meet(a, b);
             for (unsigned d = 0; d < result.getRank(); ++d) {
               int64_t condConstancy =
                   isa<RankedTensorType>(select.getCondition().getType())
@@ -357,11 +423,8 @@ void AxisInfoAnalysis::visit(Operation *op) {
                       : blockExtent(shape[d]);
               result.constancy[d] = gcd(result.constancy[d], condConstancy);
               if (condConstancy == blockExtent(shape[d])) {
-                int64_t contiguity = std::min(a.contiguity[d], b.contiguity[d]);
-                result.contiguity[d] = contiguity;
-                result.divisibility[d] =
-                    gcd(divisibilityForRuns(a, d, contiguity),
-                        divisibilityForRuns(b, d, contiguity));
+                result.contiguity[d] = either.contiguity[d];
+                result.divisibility[d] = either.divisibility[d];
               }
             }
             return result;

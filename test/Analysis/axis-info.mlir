@@ -286,6 +286,54 @@ func.func @for_induction_variable(%n: i32, %lb: i32 {blk.divisibility = 16 : i32
 
 // -----
 
+// Loop-carried values: the analysis assumes what the initial values
+// promise and weakens that until the body yields what it assumed (then it
+// holds in every iteration and after the loop). A row of f16 pointers
+// advanced by 64 elements a turn stays contiguous and 16-byte aligned; one
+// advanced by an unknown step keeps its contiguity only; a block that is
+// 64 everywhere at first and a range after is whatever both are.
+func.func @loop_carried(%X: !blk.ptr<f16> {blk.divisibility = 16 : i32}, %n: i32, %s: i32) {
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1073741824], constancy = [1]}}
+  %c0 = arith.constant 0 : i32
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %c1 = arith.constant 1 : i32
+  // expected-remark @+1 {{contiguity = [64], divisibility = [1073741824], constancy = [1]}}
+  %r = blk.range : tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [64], constancy = [64]}}
+  %c64 = arith.constant dense<64> : tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1073741824], constancy = [64]}}
+  %zero = arith.constant dense<0> : tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [64]}}
+  %ss = blk.splat %s : i32 -> tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [16], constancy = [64]}}
+  %Xs = blk.splat %X : !blk.ptr<f16> -> tensor<64x!blk.ptr<f16>>
+  // expected-remark @+1 {{contiguity = [64], divisibility = [16], constancy = [1]}}
+  %row = blk.addptr %Xs, %r : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+  %res:3 = scf.for %i = %c0 to %n step %c1 iter_args(%a = %row, %b = %row, %c = %c64)
+      -> (tensor<64x!blk.ptr<f16>>, tensor<64x!blk.ptr<f16>>, tensor<64xi32>) : i32 {
+    // expected-remark @+1 {{contiguity = [64], divisibility = [16], constancy = [1]}}
+    %a0 = blk.addptr %a, %zero : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+    // expected-remark @+1 {{contiguity = [64], divisibility = [2], constancy = [1]}}
+    %b0 = blk.addptr %b, %zero : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+    // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+    %c0b = arith.addi %c, %zero : tensor<64xi32>
+    // expected-remark @+1 {{contiguity = [64], divisibility = [16], constancy = [1]}}
+    %a1 = blk.addptr %a, %c64 : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+    // expected-remark @+1 {{contiguity = [64], divisibility = [2], constancy = [1]}}
+    %b1 = blk.addptr %b, %ss : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+    scf.yield %a1, %b1, %r : tensor<64x!blk.ptr<f16>>, tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+  }
+  // expected-remark @+1 {{contiguity = [64], divisibility = [16], constancy = [1]}}
+  %ra = blk.addptr %res#0, %zero : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [64], divisibility = [2], constancy = [1]}}
+  %rb = blk.addptr %res#1, %zero : tensor<64x!blk.ptr<f16>>, tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %rc = arith.addi %res#2, %zero : tensor<64xi32>
+  return
+}
+
+// -----
+
 // The 2-D tile offsets of the dw/db kernel, rows * N + cols: with N of
 // unknown divisibility, rows after the first start anywhere, so nothing
 // beyond the element size can be assumed along the rows (dimension 1)...

@@ -63,6 +63,8 @@ public:
   }
 
 private:
+  /// Runs the body once per iteration, each time on what the last one
+  /// yielded (the initial values first); the results are the last yields.
   void runLoop(scf::ForOp loop) {
     Value iv = loop.getInductionVar();
     Concrete current = empty(iv.getType());
@@ -70,11 +72,25 @@ private:
     uint64_t upper = values.at(loop.getUpperBound()).elements[0];
     uint64_t step = values.at(loop.getStep()).elements[0];
     unsigned bits = current.bits;
+    SmallVector<Concrete> carried;
+    for (Value init : loop.getInitArgs())
+      carried.push_back(values.at(init));
+    auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
     while (signExtend(current.elements[0], bits) < signExtend(upper, bits)) {
       values[iv] = current;
       observe(iv, current);
+      for (auto [arg, value] : llvm::zip(loop.getRegionIterArgs(), carried)) {
+        values[arg] = value;
+        observe(arg, value);
+      }
       run(*loop.getBody());
+      for (auto [value, yielded] : llvm::zip(carried, yield.getResults()))
+        value = values.at(yielded);
       current.elements[0] = lowBits(current.elements[0] + step, bits);
+    }
+    for (auto [result, value] : llvm::zip(loop.getResults(), carried)) {
+      values[result] = value;
+      observe(result, value);
     }
   }
 

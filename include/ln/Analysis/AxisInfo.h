@@ -20,6 +20,7 @@
 #define LN_ANALYSIS_AXISINFO_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -61,8 +62,9 @@ int64_t highestPowerOfTwoDivisor(int64_t value);
 inline int64_t blockExtent(int64_t size) { return size & -size; }
 
 /// Computes AxisInfo for every value of the kernels (func.func) under `root`
-/// in one forward walk. Values the rules do not cover (loop-carried values,
-/// loads, ...) are `unknown`.
+/// in a forward walk that goes around each scf.for until what its body
+/// yields promises what it assumed of its loop-carried values. Values the
+/// rules do not cover (loads, scf.if results, ...) are `unknown`.
 class AxisInfoAnalysis {
 public:
   explicit AxisInfoAnalysis(mlir::Operation *root);
@@ -72,6 +74,9 @@ public:
 
 private:
   void visit(mlir::Operation *op);
+  /// Visits the ops nested in `root`, loops through visitLoop.
+  void visitRegion(mlir::Operation *root);
+  void visitLoop(mlir::scf::ForOp loop);
   void set(mlir::Value value, AxisInfo info) { infos[value] = std::move(info); }
 
   llvm::DenseMap<mlir::Value, AxisInfo> infos;

@@ -168,6 +168,40 @@ func.func @gather_keeps_vectors(%X: !blk.ptr<f16>,
 
 // -----
 
+// A row of pointers a loop carries and advances by 256 elements a turn
+// (Triton's K-loop idiom) keeps its contiguity and alignment (AxisInfo goes
+// around the loop): 16-byte loads in the loop.
+// CHECK-LABEL: gpu.func @loop_carried_pointers
+// CHECK: scf.for
+// CHECK: "ld.global.v4.b32 {$0, $1, $2, $3}, [$4];"
+// CHECK-NOT: ld.global.b16
+// CHECK: scf.yield
+func.func @loop_carried_pointers(%X: !blk.ptr<f16> {blk.divisibility = 16 : i32},
+                                 %Y: !blk.ptr<f32> {blk.divisibility = 16 : i32},
+                                 %n: i32) attributes {blk.num_warps = 1 : i32} {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = blk.range : tensor<256xi32>
+  %step = arith.constant dense<256> : tensor<256xi32>
+  %zeros = arith.constant dense<0.0> : tensor<256xf32>
+  %Xs = blk.splat %X : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %row = blk.addptr %Xs, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  %ptrs, %sums = scf.for %i = %c0 to %n step %c1 iter_args(%p = %row, %acc = %zeros)
+      -> (tensor<256x!blk.ptr<f16>>, tensor<256xf32>) : i32 {
+    %x = blk.load %p : tensor<256x!blk.ptr<f16>>
+    %xf = blk.cast %x : tensor<256xf16> to tensor<256xf32>
+    %next = arith.addf %acc, %xf : tensor<256xf32>
+    %advanced = blk.addptr %p, %step : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+    scf.yield %advanced, %next : tensor<256x!blk.ptr<f16>>, tensor<256xf32>
+  }
+  %Ys = blk.splat %Y : !blk.ptr<f32> -> tensor<256x!blk.ptr<f32>>
+  %out = blk.addptr %Ys, %r : tensor<256x!blk.ptr<f32>>, tensor<256xi32>
+  blk.store %out, %sums : tensor<256x!blk.ptr<f32>>
+  return
+}
+
+// -----
+
 // f32 rows 8-byte aligned among f16 ones: the f32 access limits the layout
 // to 2 elements a thread (8 bytes of f32, 4 of f16).
 // CHECK-LABEL: gpu.func @f32_limits_f16
