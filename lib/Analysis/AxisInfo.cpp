@@ -248,6 +248,7 @@ AxisInfoAnalysis::AxisInfoAnalysis(Operation *root) {
         info.divisibility[0] = std::max(info.divisibility[0], attr.getInt());
       set(arg, info);
     }
+    walkBudget = kLoopWalkBudget;
     visitRegion(kernel);
   });
 }
@@ -284,6 +285,18 @@ void AxisInfoAnalysis::visitLoop(scf::ForOp loop) {
     carried.push_back(info(init));
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
   for (int round = 0;; ++round) {
+    // Nested loops multiply their rounds; past the kernel's budget of body
+    // walks, every loop is walked once, assuming nothing.
+    if (walkBudget-- <= 0)
+      round = kMaxRounds;
+    if (round == kMaxRounds) {
+      for (auto [assumed, arg] : llvm::zip(carried, loop.getRegionIterArgs()))
+        assumed = defaultInfo(arg.getType());
+      for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
+        set(arg, assumed);
+      visitRegion(loop);
+      break;
+    }
     for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
       set(arg, assumed);
     visitRegion(loop);
@@ -297,14 +310,6 @@ void AxisInfoAnalysis::visitLoop(scf::ForOp loop) {
     }
     if (!changed)
       break;
-    if (round == kMaxRounds) {
-      for (auto [assumed, arg] : llvm::zip(carried, loop.getRegionIterArgs()))
-        assumed = defaultInfo(arg.getType());
-      for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
-        set(arg, assumed);
-      visitRegion(loop);
-      break;
-    }
   }
   for (auto [result, assumed] : llvm::zip(loop.getResults(), carried))
     set(result, assumed);

@@ -80,6 +80,11 @@ private:
   void set(mlir::Value value, AxisInfo info) { infos[value] = std::move(info); }
 
   llvm::DenseMap<mlir::Value, AxisInfo> infos;
+  /// Loop bodies a kernel's analysis may walk before every further loop is
+  /// walked once, assuming nothing of what it carries: nested loops
+  /// multiply their rounds, which a hostile input can make exponential.
+  static constexpr int kLoopWalkBudget = 1024;
+  int walkBudget = kLoopWalkBudget;
 };
 
 } // namespace ln
