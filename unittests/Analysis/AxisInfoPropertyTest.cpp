@@ -346,17 +346,24 @@ TEST_F(AxisInfoProperty, Scalars) {
   EXPECT_TRUE(found.empty()) << join(found);
 }
 
+/// The step and the upper bound of a loop from `lower` by `step` that runs
+/// four times (none where lower + 4 * step wraps).
+std::pair<std::string, std::string>
+writeFourTrips(KernelWriter &kernel, const std::string &lower, int64_t step) {
+  std::string stepValue =
+      kernel.add("arith.constant " + std::to_string(step) + " : i32");
+  std::string span =
+      kernel.add("arith.constant " + std::to_string(4 * step) + " : i32");
+  return {stepValue,
+          kernel.add("arith.addi " + lower + ", " + span + " : i32")};
+}
+
 /// Induction variables, and blocks built from them, in every iteration.
 TEST_F(AxisInfoProperty, Loops) {
   KernelWriter kernel;
   for (auto [lower, step] : {std::pair<const char *, int64_t>{"%n", 16},
                              {"%n", 8}, {"%m", 4}}) {
-    std::string stepValue =
-        kernel.add("arith.constant " + std::to_string(step) + " : i32");
-    std::string span =
-        kernel.add("arith.constant " + std::to_string(4 * step) + " : i32");
-    std::string upper =
-        kernel.add("arith.addi " + std::string(lower) + ", " + span + " : i32");
+    auto [stepValue, upper] = writeFourTrips(kernel, lower, step);
     std::string iv = "%i" + std::to_string(step);
     kernel.line("scf.for " + iv + " = " + lower + " to " + upper + " step " +
                 stepValue + " : i32 {");
@@ -402,12 +409,7 @@ TEST_F(AxisInfoProperty, LoopCarriedValues) {
   for (auto [lower, step] :
        {std::pair<const char *, int64_t>{"%n", 16}, {"%m", 3}}) {
     std::string tag = std::to_string(step);
-    std::string stepValue =
-        kernel.add("arith.constant " + std::to_string(step) + " : i32");
-    std::string span =
-        kernel.add("arith.constant " + std::to_string(4 * step) + " : i32");
-    std::string upper =
-        kernel.add("arith.addi " + std::string(lower) + ", " + span + " : i32");
+    auto [stepValue, upper] = writeFourTrips(kernel, lower, step);
     std::string iv = "%i" + tag, r = "%r" + tag;
     std::vector<std::string> carried = {"%a" + tag, "%b" + tag, "%c" + tag,
                                         "%d" + tag, "%e" + tag, "%f" + tag,
