@@ -11,10 +11,10 @@
 // them each row leaves two (H200, f16, M = 4096, against one row a
 // program: 22.1 against 24.3 us at 4096, 31.5 against 36.2 at 6144, 35.0
 // against 39.2 at 6656, 40.4 against 42.9 at 8192). The runtime runs it
-// for f16 and bf16 rows of 1537 to 8192 features, and to 16384 on one CTA
-// a multiprocessor, where layer_norm_fwd_fused walks the row in chunks
-// (55.7 against 65.7 us at 10240). f32, with twice the
-// registers for the row ahead, was not tried.
+// for f16 and bf16 rows of 1537 to 8192 features, and, on one CTA a
+// multiprocessor, for rows where layer_norm_fwd_fused walks the row in
+// chunks: to 16384 (55.7 against 65.7 us at 10240, f16), f32 included, and
+// f16 and bf16 to 32768 with X_IN_SHARED.
 //
 // The launch must have at most M programs (the runtime's has): each
 // program's first row is loaded unguarded.
@@ -22,7 +22,7 @@
 // The statistics are layer_norm_fwd_fused's, in f32: the mean as
 // x[0] + sum(x - x[0]) / N, the variance as the mean of (x - mean)^2.
 //
-// Parameters bound by blk-specialize: BLOCK_SIZE and T.
+// Parameters bound by blk-specialize: BLOCK_SIZE, X_IN_SHARED and T.
 
 !T = !blk.typevar<"T">
 !ptrT = !blk.ptr<!T>
@@ -33,6 +33,7 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
                                      %stride_x: i64, %stride_y: i64,
                                      %M: i32, %N: i32, %eps: f32) {
   %BLOCK = blk.constexpr "BLOCK_SIZE" : i32
+  %X_IN_SHARED = blk.constexpr "X_IN_SHARED" : i32
   %zero = arith.constant 0.0 : f32
   %one = arith.constant 1.0 : f32
 
@@ -53,6 +54,13 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
   // The program's first row (the runtime launches at most M programs, so
   // it exists). Lanes past N are loaded as nothing: they feed only
   // masked-off results.
+  // Where X_IN_SHARED is not 0, each row waits out its two reductions in
+  // shared memory instead of registers, which then hold only the next row
+  // across them.
+  %no = arith.constant 0 : i32
+  %x_in_shared = arith.cmpi ne, %X_IN_SHARED, %no : i32
+  %x_local = blk.local_alloc [%BLOCK] : !blk.local<tensor<?x!T>>
+
   %pid64 = arith.extsi %pid : i32 to i64
   %first_offset = arith.muli %pid64, %stride_x : i64
   %first_row = blk.addptr %X, %first_offset : !ptrT, i64
@@ -83,6 +91,9 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
     %next_x = blk.load %next_ptrs, %next_mask : tensor<?x!ptrT>
 
     // The mean, shifted by x[0].
+    scf.if %x_in_shared {
+      blk.local_store %x_T, %x_local : !blk.local<tensor<?x!T>>
+    }
     %x = blk.cast %x_T : tensor<?x!T> to tensor<?xf32>
     %shift = blk.cast %x0_T : !T to f32
     %shift_block = blk.splat %shift [%BLOCK] : f32 -> tensor<?xf32>
@@ -98,7 +109,14 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
     %mean_block = blk.splat %mean [%BLOCK] : f32 -> tensor<?xf32>
 
     // The variance.
-    %centered_all = arith.subf %x, %mean_block : tensor<?xf32>
+    %x_for_variance = scf.if %x_in_shared -> (tensor<?xf32>) {
+      %held_T = blk.local_load %x_local : !blk.local<tensor<?x!T>>
+      %held = blk.cast %held_T : tensor<?x!T> to tensor<?xf32>
+      scf.yield %held : tensor<?xf32>
+    } else {
+      scf.yield %x : tensor<?xf32>
+    }
+    %centered_all = arith.subf %x_for_variance, %mean_block : tensor<?xf32>
     %centered = arith.select %mask, %centered_all, %zeros : tensor<?xi1>, tensor<?xf32>
     %squares = arith.mulf %centered, %centered : tensor<?xf32>
     %var_sum = blk.reduce %squares axis 0 : tensor<?xf32> -> f32 {
@@ -124,7 +142,15 @@ func.func @layer_norm_fwd_persistent(%X: !ptrT, %Y: !ptrT, %W: !ptrT,
     %w = blk.cast %w_T : tensor<?x!T> to tensor<?xf32>
     %b = blk.cast %b_T : tensor<?x!T> to tensor<?xf32>
     %rstd_block = blk.splat %rstd [%BLOCK] : f32 -> tensor<?xf32>
-    %x_hat = arith.mulf %centered, %rstd_block : tensor<?xf32>
+    %centered_again = scf.if %x_in_shared -> (tensor<?xf32>) {
+      %held_T = blk.local_load %x_local : !blk.local<tensor<?x!T>>
+      %held = blk.cast %held_T : tensor<?x!T> to tensor<?xf32>
+      %recentered = arith.subf %held, %mean_block : tensor<?xf32>
+      scf.yield %recentered : tensor<?xf32>
+    } else {
+      scf.yield %centered : tensor<?xf32>
+    }
+    %x_hat = arith.mulf %centered_again, %rstd_block : tensor<?xf32>
     %scaled = arith.mulf %x_hat, %w : tensor<?xf32>
     %y = arith.addf %scaled, %b : tensor<?xf32>
     %y_T = blk.cast %y : tensor<?xf32> to tensor<?x!T>

@@ -56,6 +56,9 @@ KERNELS = {
         "entry": "layer_norm_fwd_persistent",
         "source": "kernels/layer_norm_fwd_persistent.mlir",
         "binding": "BLOCK_SIZE",
+        # Parameters other than the block's, as the build's blocks to 16384
+        # bind them (--bind overrides).
+        "defaults": {"X_IN_SHARED": "0"},
         "divisible": "0,1,2,3|6,7,9",
         "arguments": ["{T}*:{MN}=rand", "{T}*:{MN}", "{T}*:{N}=rand",
                       "{T}*:{N}=rand", "f32*:{M}", "f32*:{M}", "i64={N}",
@@ -148,9 +151,11 @@ def command_prepare(options):
                     name = "%s_%s_%d_w%d_%s" % (
                         kernel["entry"], dtype, block, warps,
                         "generic" if options.generic else "aligned")
+                    bindings = dict(kernel.get("defaults", {}))
+                    bindings.update(options.bind)
                     specialize = "bind=%s=%d,T=%s%s num-warps=%d" % (
                         kernel["binding"], block, dtype,
-                        "".join("," + b for b in options.bind), warps)
+                        "".join(",%s=%s" % b for b in bindings.items()), warps)
                     if not options.generic:
                         specialize += aligned_options(kernel["divisible"],
                                                       dtype)
@@ -285,6 +290,13 @@ def comma_list(kind):
     return lambda text: [kind(item) for item in text.split(",") if item]
 
 
+def binding(text):
+    name, equals, value = text.partition("=")
+    if not name or not equals or not value:
+        raise argparse.ArgumentTypeError("%r is not NAME=VALUE" % text)
+    return name, value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -302,7 +314,7 @@ def main():
     prepare.add_argument("--pipeline", default="",
                          help="--blk-to-ptx options, e.g. prefetch-loads=true")
     prepare.add_argument("--source", help="another source for the kernel")
-    prepare.add_argument("--bind", type=comma_list(str), default=[],
+    prepare.add_argument("--bind", type=comma_list(binding), default=[],
                          help="more blk-specialize bindings, NAME=VALUE,..")
     prepare.add_argument("--ptxas", default="ptxas -arch=sm_90")
     run = commands.add_parser("run")

@@ -327,8 +327,10 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
 TEST(LayerNormPlan, ShippedForwardKernels) {
   // The persistent forward kernel runs f16 and bf16 rows of 1537 to 8192
   // features (unaligned ones to 7168) on the one-row kernel's geometry,
-  // and rows of 8193 to 16384 on blocks of their own; f32 rows, narrower
-  // and wider ones run one row a program.
+  // rows of 8193 to 16384 (f32 too) on blocks of their own, and f16 and
+  // bf16 rows to 32768 (unaligned ones to 20480) on blocks of every
+  // multiple of 1024; other f32 rows, narrower and wider ones run one row
+  // a program.
   struct Case {
     ln_dtype dtype;
     int64_t N;
@@ -343,12 +345,15 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_F16, 6144, true, kPersistentForwardKernel, 6144, 12},
       {LN_F16, 6145, true, kPersistentForwardKernel, 6656, 13},
       {LN_BF16, 8192, true, kPersistentForwardKernel, 8192, 16},
-      // Aligned rows up to 16384 run it on one block (one CTA a
+      // Aligned rows up to 32768 run it on one block (one CTA a
       // multiprocessor), wider ones loop over the one-row kernel's 8192
       // block.
       {LN_F16, 8193, true, kPersistentForwardKernel, 8704, 17},
       {LN_BF16, 16384, true, kPersistentForwardKernel, 16384, 32},
-      {LN_F16, 16385, true, kForwardKernel, 8192, 16},
+      {LN_F16, 16385, true, kPersistentForwardKernel, 17408, 17},
+      {LN_BF16, 20481, true, kPersistentForwardKernel, 21504, 21},
+      {LN_F16, 32768, true, kPersistentForwardKernel, 32768, 32},
+      {LN_F16, 32769, true, kForwardKernel, 8192, 16},
       // Unaligned rows: persistent up to 7168 on the one-row kernel's
       // geometry (at 7680 and 8192 only one CTA would fit), then on blocks
       // of their own from 8193 to 16384 as aligned ones.
@@ -357,8 +362,14 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_F16, 8192, false, kForwardKernel, 8192, 16},
       {LN_F16, 8193, false, kPersistentForwardKernel, 8704, 17},
       {LN_BF16, 16384, false, kPersistentForwardKernel, 16384, 32},
-      {LN_BF16, 16385, false, kForwardKernel, 8192, 16},
+      {LN_BF16, 16385, false, kPersistentForwardKernel, 17408, 17},
+      {LN_F16, 20480, false, kPersistentForwardKernel, 20480, 20},
+      {LN_F16, 20481, false, kForwardKernel, 8192, 16},
       {LN_F32, 4096, true, kForwardKernel, 4096, 8},
+      {LN_F32, 8192, false, kForwardKernel, 8192, 16},
+      {LN_F32, 8193, false, kPersistentForwardKernel, 8704, 17},
+      {LN_F32, 16384, true, kPersistentForwardKernel, 16384, 32},
+      {LN_F32, 16385, true, kForwardKernel, 8192, 16},
       {LN_F16, 1024, true, kForwardKernel, 1024, 4},
   };
   size_t count = 0;

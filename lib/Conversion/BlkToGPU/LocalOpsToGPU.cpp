@@ -46,15 +46,17 @@ LocalPlacement getPlacement(const BlkTypeConverter &converter,
   Type storage =
       getSharedStorageType(converter.convertType(type.getElementType()));
   int64_t elementBytes = getSharedStorageBytes(storage);
-  // The widest power of two that divides a thread's run of consecutive
-  // elements and stays within 16 bytes; pointers move one at a time.
+  // The widest power of two that divides a thread's slots and stays within
+  // 16 bytes; pointers move one at a time. The slots are the thread's own,
+  // so any of its elements may share an access, whether or not they are
+  // consecutive in the block (a layout of one element a thread per access
+  // still moves 16 bytes at once).
+  int64_t slots = layout.getNumSlots();
   int64_t width = 1;
   if (!isa<LLVM::LLVMPointerType>(storage))
-    while (layout.sizePerThread.back() % (2 * width) == 0 &&
-           2 * width * elementBytes <= 16)
+    while (slots % (2 * width) == 0 && 2 * width * elementBytes <= 16)
       width *= 2;
   int64_t threads = 32 * converter.getNumWarps();
-  int64_t slots = layout.getNumSlots();
   return {storage, width, slots / width, threads,
           int64_t(llvm::alignTo(slots * threads * elementBytes, 16))};
 }

@@ -47,6 +47,34 @@ func.func @vectors(%x: !blk.ptr<f32> {blk.divisibility = 16 : i32}, %y: !blk.ptr
 
 // -----
 
+// 256 f16 from a pointer of unknown alignment, on one warp: the layout
+// gives each thread one element an access (8 accesses 32 elements apart),
+// but its 8 slots are its own, so they share one 16-byte group at vector
+// index tid: one store and one load, not 8 of each.
+// CHECK: llvm.mlir.global external constant @scattered_dynamic_shared_bytes(512 : i32)
+// CHECK-LABEL: gpu.func @scattered
+// CHECK-COUNT-8: ld.global.b16
+// CHECK-NOT: ld.global
+// CHECK: %[[AT:.*]] = llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, vector<8xf16>
+// CHECK-NEXT: llvm.store %{{.*}}, %[[AT]] {alignment = 16 : i64} : vector<8xf16>, !llvm.ptr<3>
+// CHECK-NEXT: llvm.load %[[AT]] {alignment = 16 : i64} : !llvm.ptr<3> -> vector<8xf16>
+// CHECK-NOT: llvm.store {{.*}}!llvm.ptr<3>
+// CHECK-NOT: llvm.load {{.*}}!llvm.ptr<3>
+// CHECK-COUNT-8: st.global.b16
+func.func @scattered(%x: !blk.ptr<f16>) attributes {blk.num_warps = 1 : i32} {
+  %held = blk.local_alloc : !blk.local<tensor<256xf16>>
+  %r = blk.range : tensor<256xi32>
+  %b = blk.splat %x : !blk.ptr<f16> -> tensor<256x!blk.ptr<f16>>
+  %p = blk.addptr %b, %r : tensor<256x!blk.ptr<f16>>, tensor<256xi32>
+  %v = blk.load %p : tensor<256x!blk.ptr<f16>>
+  blk.local_store %v, %held : !blk.local<tensor<256xf16>>
+  %w = blk.local_load %held : !blk.local<tensor<256xf16>>
+  blk.store %p, %w : tensor<256x!blk.ptr<f16>>
+  return
+}
+
+// -----
+
 // 256 f32 on one warp: two groups of 4 a thread, at vector indices tid and
 // 32 + tid. Pointers move one at a time, 8 bytes each: 64 pointers on one
 // warp are 2 a thread, at pointer indices tid and 32 + tid, after the f32
