@@ -279,17 +279,25 @@ BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
                                         " is not an ln_backward_algorithm");
   // The aligned flavour may hold wider rows than the generic one (it
   // needs fewer registers for addresses).
-  if (algorithm != LN_BACKWARD_LOCKED)
-    if (const EmbeddedKernel *persistent =
-            findKernel(kPersistentBackwardDxKernel, dtype, N, aligned,
-                       /*allowLoop=*/false))
-      return planPersistentBackward(M, N,
-                                    getMaxPersistentPrograms(*persistent));
-  if (algorithm != LN_BACKWARD_PARTIAL_ROWS)
-    if (const EmbeddedKernel *fused =
-            findKernel(kBackwardDxKernel, dtype, N, aligned,
-                       /*allowLoop=*/false))
-      return planFusedBackward(M, N, fused->rowsPerProgram);
+  const EmbeddedKernel *persistent =
+      algorithm == LN_BACKWARD_LOCKED
+          ? nullptr
+          : findKernel(kPersistentBackwardDxKernel, dtype, N, aligned,
+                       /*allowLoop=*/false);
+  const EmbeddedKernel *fused =
+      algorithm == LN_BACKWARD_PARTIAL_ROWS
+          ? nullptr
+          : findKernel(kBackwardDxKernel, dtype, N, aligned,
+                       /*allowLoop=*/false);
+  // Auto prefers the persistent kernel, but not on a block wider than the
+  // locked kernel's: where the persistent blocks skip widths (f32 has none
+  // from 4608 to 8192), the next one would run mostly empty.
+  if (persistent &&
+      (!fused || algorithm == LN_BACKWARD_PARTIAL_ROWS ||
+       persistent->blockSize <= fused->blockSize))
+    return planPersistentBackward(M, N, getMaxPersistentPrograms(*persistent));
+  if (fused)
+    return planFusedBackward(M, N, fused->rowsPerProgram);
   const EmbeddedKernel &slabs =
       requireKernel(kSplitBackwardDwDbKernel, dtype, N, /*aligned=*/false,
                     /*allowLoop=*/true);

@@ -91,11 +91,14 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  * float32 partial buffers, P x N each, which a last kernel reduces; the
  * algorithm (ln_set_backward_algorithm) decides how, where N allows:
  *  - N <= 4096 (for LN_F16 and LN_BF16: 16384 with 16-byte-aligned rows,
- *    10752 without), LN_BACKWARD_AUTO or LN_BACKWARD_PARTIAL_ROWS: a
+ *    10752 without; for LN_F32 also 8193 to 14336 with 16-byte-aligned
+ *    rows, 10240 without), LN_BACKWARD_AUTO or LN_BACKWARD_PARTIAL_ROWS: a
  *    persistent dx kernel of P programs (what the GPU holds at once, at
  *    most 1024), each storing its own partial row; past 8192 (7168
- *    unaligned) its sums are held in shared memory. Layout: [P x N
- *    float32: partial dw] [P x N float32: partial db], 256-byte aligned.
+ *    unaligned) its sums are held in shared memory. LN_BACKWARD_PARTIAL_ROWS
+ *    also runs it on f32 rows of 4097 to 8192 (on the 8704 block), which
+ *    LN_BACKWARD_AUTO leaves to the fused kernel. Layout: [P x N float32:
+ *    partial dw] [P x N float32: partial db], 256-byte aligned.
  *  - N <= 8192 otherwise (fused): the dx kernel adds each program's sums
  *    to one of P = GROUP_SIZE_M partial rows under a spin lock. Layout,
  *    each section 256-byte aligned: [2P int32: locks, then "first store"
