@@ -18,7 +18,8 @@ using namespace mlir;
 void ln::buildBlkToPTXPipeline(OpPassManager &pm,
                                const BlkToPTXOptions &options) {
   if (options.prefetchLoads)
-    pm.addPass(ln::blk::createBlkPrefetchLoads());
+    pm.addPass(ln::blk::createBlkPrefetchLoads(
+        ln::blk::BlkPrefetchLoadsOptions{options.prefetchDistance}));
   if (options.localAccumulators)
     pm.addPass(ln::blk::createBlkLocalAccumulators());
   if (options.fpContract)

@@ -32,6 +32,11 @@ struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
       llvm::cl::desc("Issue each loop's loads one iteration ahead: "
                      "blk-prefetch-loads"),
       llvm::cl::init(false)};
+  Option<unsigned> prefetchDistance{
+      *this, "prefetch-distance",
+      llvm::cl::desc("With prefetch-loads, the iterations ahead each load "
+                     "is issued: blk-prefetch-loads' distance"),
+      llvm::cl::init(1)};
   Option<bool> localAccumulators{
       *this, "local-accumulators",
       llvm::cl::desc("Keep loops' block accumulators in shared memory: "

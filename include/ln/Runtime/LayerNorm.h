@@ -55,9 +55,9 @@ const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use, or
 /// holds a row that kernel would loop over (it is compiled only where that
-/// pays: f16 and bf16, 1537 to 16384 features, unaligned ones but from
-/// 7169 to 8192), else the one-row kernel (looping over its widest block
-/// past it). Null if none.
+/// pays: f16 and bf16, 1537 to 32768 features, unaligned ones but from
+/// 7169 to 8192 and past 20480; f32, 8193 to 16384), else the one-row
+/// kernel (looping over its widest block past it). Null if none.
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,
                                           int64_t N, bool aligned);
@@ -134,8 +134,10 @@ constexpr int64_t kSplitBackwardPrograms = 1024;
 /// The plan for this shape with the embedded kernels and `algorithm`:
 /// LN_BACKWARD_PARTIAL_ROWS is persistent, LN_BACKWARD_LOCKED fused, where
 /// a kernel of that kind and of the launch's flavour (`aligned`: 16-byte
-/// vectors) holds N features; LN_BACKWARD_AUTO takes the first of
-/// persistent, fused that does; every other case is split. Throws
+/// vectors) holds N features; LN_BACKWARD_AUTO takes the persistent kernel
+/// where one holds N on a block no wider than the fused kernel's (or no
+/// fused kernel holds N), else the fused one where it does; every other
+/// case is split. Throws
 /// LN_ERROR_INVALID_ARGUMENT for a dtype or algorithm out of its enum or M,
 /// N outside [1, INT32_MAX], and LN_ERROR_UNSUPPORTED when the kernels it
 /// needs are missing.

@@ -2,8 +2,9 @@
 
 // A local block lives in the kernel's dynamic shared memory
 // (`<kernel>_local`, an external array of no size), where each thread keeps
-// its own slots: its group g of `width` consecutive elements (16 bytes at
-// most) at element (g * threads + thread) * width, so that a warp's accesses
+// its own slots: its group g of `width` slots (the widest power of two that
+// divides its slot count, 16 bytes at most) at element
+// (g * threads + thread) * width, so that a warp's accesses
 // are consecutive and no thread reads another's. Blocks follow each other,
 // 16-byte aligned; their total is recorded in the visible constant
 // `<kernel>_dynamic_shared_bytes`.

@@ -1,10 +1,11 @@
-//===- PrefetchLoads.cpp - Issue a loop's loads one iteration ahead -------===//
+//===- PrefetchLoads.cpp - Issue a loop's loads iterations ahead ----------===//
 //
 // A loop whose iterations each load, reduce and store leaves memory idle
-// while an iteration reduces. This pass gives each `scf.for` one stage of
-// software pipelining: the loads of iteration i + 1 are issued at the top
-// of iteration i, carried to it as loop values, and the first iteration's
-// are issued before the loop. What a load may be moved across decides
+// while an iteration reduces. This pass gives each `scf.for` stages of
+// software pipelining: the loads of iteration i + d (d = 1 by default,
+// the pass's `distance`) are issued at the top of iteration i, carried to
+// it as loop values, and the first d iterations' are issued before the
+// loop. What a load may be moved across decides
 // which loads qualify (the pass's description in Passes.td has the rules).
 //
 // The copies compute nothing undefined. Where a load's address arithmetic
@@ -215,7 +216,9 @@ SmallVector<Value> cloneLoads(OpBuilder &builder, Location loc,
   return values;
 }
 
-void prefetch(scf::ForOp loop) {
+/// Issues the qualifying loads of `loop` `distance` iterations ahead (one
+/// where their address arithmetic is not total).
+void prefetch(scf::ForOp loop, unsigned distance) {
   LoopMemory memory = analyzeMemory(loop);
   if (memory.synchronizes)
     return;
@@ -252,8 +255,11 @@ void prefetch(scf::ForOp loop) {
       orderedSlice.push_back(&op);
 
   // Address arithmetic defined for every operand may be computed for an
-  // iteration that does not run.
+  // iteration that does not run; other arithmetic only for the iterations
+  // that do, which reaches one iteration ahead.
   bool total = llvm::all_of(orderedSlice, isTotal);
+  if (!total)
+    distance = 1;
 
   // The first iteration's loads, before the loop, masked off or not issued
   // where the loop runs no iteration.
@@ -272,6 +278,24 @@ void prefetch(scf::ForOp loop) {
   if (total) {
     firstValues = cloneLoads(builder, loc, orderedSlice, loads, atLowerBound,
                              /*exists=*/runs);
+    // The next distance - 1 iterations' loads, stage after stage: iteration
+    // lower + k * step exists where the one before it does and
+    // upper - lower - (k - 1) * step >u step.
+    Value at = lowerBound, exists = runs, left;
+    for (unsigned stage = 1; stage < distance; ++stage) {
+      at = arith::AddIOp::create(builder, loc, at, step);
+      left = stage == 1
+                 ? arith::SubIOp::create(builder, loc, upperBound, lowerBound)
+                 : arith::SubIOp::create(builder, loc, left, step);
+      exists = arith::AndIOp::create(
+          builder, loc, exists,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ugt, left,
+                                step));
+      IRMapping ahead;
+      ahead.map(loop.getInductionVar(), at);
+      llvm::append_range(firstValues, cloneLoads(builder, loc, orderedSlice,
+                                                 loads, ahead, exists));
+    }
   } else {
     // Computed only if the loop runs: its address arithmetic is then what
     // the first iteration computes. A zero stands in otherwise.
@@ -292,15 +316,20 @@ void prefetch(scf::ForOp loop) {
     firstValues = first.getResults();
   }
 
-  // In the loop, the next iteration's loads first. It exists when
-  // upper - iv > step: exact in unsigned arithmetic, as iv < upper here,
-  // where iv + step could overflow. Where it does not, its loads are
-  // masked off, and arithmetic that is not total computes the current
-  // iteration's addresses instead (defined: the body computes them).
+  // In the loop, the loads of iteration iv + distance * step first. The
+  // next iteration exists when upper - iv > step: exact in unsigned
+  // arithmetic, as iv < upper here, where iv + step could overflow; each
+  // further one when what is left after the ones before is still more
+  // than a step. Where it does not exist, its loads are masked off, and
+  // arithmetic that is not total (one iteration ahead) computes the
+  // current iteration's addresses instead (defined: the body computes
+  // them). The values loaded earlier move down one place: those of
+  // iteration iv + step are the next iteration's first.
   IRRewriter rewriter(loop->getContext());
   rewriter.setInsertionPoint(loop);
+  size_t count = loads.size();
   auto newYields = [&](OpBuilder &b, Location yieldLoc,
-                       ArrayRef<BlockArgument>) -> SmallVector<Value> {
+                       ArrayRef<BlockArgument> carried) -> SmallVector<Value> {
     Block *body = b.getInsertionBlock();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(body);
@@ -312,11 +341,23 @@ void prefetch(scf::ForOp loop) {
     Value at = total ? next
                      : arith::SelectOp::create(b, yieldLoc, exists, next, iv)
                            .getResult();
+    for (unsigned stage = 1; stage < distance; ++stage) {
+      left = arith::SubIOp::create(b, yieldLoc, left, step);
+      exists = arith::AndIOp::create(
+          b, yieldLoc, exists,
+          arith::CmpIOp::create(b, yieldLoc, arith::CmpIPredicate::ugt, left,
+                                step));
+      at = arith::AddIOp::create(b, yieldLoc, at, step);
+    }
     // The copies use the body's induction variable: moved into the new
     // loop, the body has the new loop's in its place.
     IRMapping following;
     following.map(iv, at);
-    return cloneLoads(b, yieldLoc, orderedSlice, loads, following, exists);
+    SmallVector<Value> yields(carried.drop_front(count).begin(),
+                              carried.end());
+    llvm::append_range(yields, cloneLoads(b, yieldLoc, orderedSlice, loads,
+                                          following, exists));
+    return yields;
   };
   FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
       rewriter, firstValues, /*replaceInitOperandUsesInLoop=*/false, newYields);
@@ -325,7 +366,8 @@ void prefetch(scf::ForOp loop) {
   assert(succeeded(replaced) && "scf.for refused additional yields");
   auto newLoop = cast<scf::ForOp>(replaced->getOperation());
   ArrayRef<BlockArgument> carried =
-      newLoop.getRegionIterArgs().take_back(loads.size());
+      newLoop.getRegionIterArgs().take_back(count * distance).take_front(
+          count);
   for (auto [load, value] : llvm::zip_equal(loads, carried)) {
     rewriter.replaceAllUsesWith(load.getResult(), value);
     rewriter.eraseOp(load);
@@ -338,13 +380,20 @@ void prefetch(scf::ForOp loop) {
 
 struct BlkPrefetchLoadsPass
     : public ln::blk::impl::BlkPrefetchLoadsBase<BlkPrefetchLoadsPass> {
+  using BlkPrefetchLoadsBase::BlkPrefetchLoadsBase;
+
   void runOnOperation() override {
     // Innermost loops first: an outer loop then sees the inner ones as
     // they will run.
     SmallVector<scf::ForOp> loops;
     getOperation()->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    if (distance == 0) {
+      getOperation()->emitError(
+          "blk-prefetch-loads: distance must be at least 1");
+      return signalPassFailure();
+    }
     for (scf::ForOp loop : loops)
-      prefetch(loop);
+      prefetch(loop, distance);
   }
 };
 

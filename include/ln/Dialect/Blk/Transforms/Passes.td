@@ -69,7 +69,7 @@ def BlkContractFloatOps : Pass<"blk-contract-float-ops"> {
 }
 
 def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
-  let summary = "Issue a loop's loads one iteration ahead";
+  let summary = "Issue a loop's loads one or more iterations ahead";
   let description = [{
     One stage of software pipelining (Triton's `num_stages = 2`) for every
     `scf.for`: each qualifying `blk.load` of the loop's body is issued for
@@ -110,6 +110,15 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
     kernels carry their prefetching in their source; this pass derives it
     for any loop.
 
+    `distance=D` issues the loads D iterations ahead (Triton's `num_stages
+    = D + 1`): D iterations' loads are in flight before the loop, and each
+    iteration issues those of iteration i + D and carries D sets of values,
+    passing each down one place a turn. Iteration i + k exists when `upper
+    - iv - j * step >u step` for every j < k, a chain of subtractions that
+    never multiplies the step. A loop whose address arithmetic is not
+    total takes one iteration (its copies may not be computed ahead of the
+    iterations that run).
+
     ```mlir
     scf.for %row = %pid to %M step %P {
       %ptrs = ... %row ...
@@ -129,6 +138,10 @@ def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
     }
     ```
   }];
+  let options = [
+    Option<"distance", "distance", "unsigned", "1",
+           "Iterations ahead each load is issued (at least 1)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
 }
