@@ -12,7 +12,9 @@ wrote is a write outside a mask. Each kernel is also evaluated on the CPU
 after blk-prefetch-loads, after blk-local-accumulators, and after both,
 which must change no bit of its results; kernels of odd seeds are compiled with
 local-accumulators=true, so that the GPU runs loops' block accumulators
-from shared memory (local blocks) as well as from registers.
+from shared memory (local blocks) as well as from registers, and half of
+the kernels with prefetch-loads=true. The prefetch distance (loads 1, 2 or
+3 iterations ahead) cycles with the seed, on the CPU and the GPU alike.
 
   difftest.py cpu --seed S --count N [--work DIR] [--ptxas "ptxas -arch=sm_90"]
       generate, evaluate on the CPU, compile and assemble; no GPU (CI)
@@ -70,6 +72,9 @@ def prepare_case(seed, folder, ptxas):
     pipeline = "fp-contract=false"
     if seed % 2:
         pipeline += " local-accumulators=true"
+    distance = 1 + seed // 2 % 3
+    if seed // 2 % 2:
+        pipeline += " prefetch-loads=true prefetch-distance=%d" % distance
     run_checked("ln-opt %s --blk-specialize=%s --blk-to-ptx=%s"
                 " | ln-translate --ptx > %s" % (
                     shlex.quote(source), shlex.quote(specialize),
@@ -89,9 +94,10 @@ def prepare_case(seed, folder, ptxas):
     # blk-local-accumulators moves accumulators to shared memory, combining
     # the same values in the same order: the evaluator must give the same
     # bits, and read nothing out of bounds or unwritten, after them.
-    for name, passes in (("prefetched", ["--blk-prefetch-loads"]),
+    prefetch = "--blk-prefetch-loads=distance=%d" % distance
+    for name, passes in (("prefetched", [prefetch]),
                          ("local", ["--blk-local-accumulators"]),
-                         ("prefetched-local", ["--blk-prefetch-loads",
+                         ("prefetched-local", [prefetch,
                                                "--blk-local-accumulators"])):
         transformed = os.path.join(folder, name + ".mlir")
         what = " and ".join(p[2:] for p in passes)
