@@ -16,11 +16,14 @@ sweep instead:
       each variant's PTX, registers, CTAs a multiprocessor and ln-run
       arguments (no GPU needed)
   tune.py run --work DIR [--ln-run PATH] [--M ROWS] [--sms N] [--reps N]
+              [--programs-per-sm K,..]
       on the GPU machine: times each variant (`ln-run kernel --bench`, a
       row of N = block features, M rows, one program per CTA the GPU holds:
       --sms times the CTAs a multiprocessor holds by ptxas's registers,
       the threads and the shared memory, the estimate the runtime's
-      occupancy query makes)
+      occupancy query makes; --programs-per-sm times each variant at
+      fewer programs too, and records the partial dw/db bytes the
+      backward's final reduction then reads)
       and writes DIR/results.csv; prints the fastest warps per block.
       --cpu runs each variant's blk on the CPU evaluator instead, with the
       same arguments (a check of the launch, no timing; use a small --M)
@@ -212,9 +215,14 @@ def command_prepare(options):
     return 0
 
 
-def launch_arguments(entry, M, sms):
+def launch_arguments(entry, M, sms, per_sm=None):
+    """ln-run's arguments for `entry` on M rows: one program per CTA the
+    GPU holds, or `per_sm` programs a multiprocessor (at most that)."""
     kernel = KERNELS[entry["kernel"]]
-    N, programs = entry["block"], entry["ctas_per_sm"] * sms
+    ctas = entry["ctas_per_sm"]
+    if per_sm:
+        ctas = min(ctas, per_sm)
+    N, programs = entry["block"], ctas * sms
     programs = min(programs, M)
     values = {"T": entry["dtype"], "N": N, "M": M, "MN": M * N,
               "PN": programs * N}
@@ -229,20 +237,30 @@ def command_run(options):
     with open(os.path.join(options.work, "manifest.json")) as manifest:
         variants = json.load(manifest)["variants"]
     rows = []
+    # Each variant at each number of programs a multiprocessor asked for
+    # (one run at what the GPU holds where none is asked for).
+    variants = [dict(entry, programs_per_sm=min(k, entry["ctas_per_sm"]))
+                for entry in variants
+                for k in sorted(set(options.programs_per_sm or
+                                    [entry["ctas_per_sm"]]))
+                if k <= entry["ctas_per_sm"] or k == min(
+                    options.programs_per_sm)]
     for entry in variants:
         if options.cpu:
             # The kernel as blk on the CPU evaluator, with the arguments
             # the GPU run passes: they must fit its signature.
             command = [options.ln_run, "kernel",
                        os.path.join(options.work, entry["blk"]), "--cpu"]
-            command += launch_arguments(entry, options.M, options.sms)
+            command += launch_arguments(entry, options.M, options.sms,
+                                        entry["programs_per_sm"])
             command += ["--print", "0"]
             run_checked(command, "ln-run --cpu")
             rows.append(entry)
             continue
         command = [options.ln_run, "kernel",
                    os.path.join(options.work, entry["ptx"])]
-        command += launch_arguments(entry, options.M, options.sms)
+        command += launch_arguments(entry, options.M, options.sms,
+                                    entry["programs_per_sm"])
         command += ["--bench", "--print", "0", "--reps", str(options.reps),
                     "--warmup", "5"]
         if options.dry_run:
@@ -256,7 +274,13 @@ def command_run(options):
         bytes_moved = (KERNELS[entry["kernel"]]["bytes_per_element"] *
                        ELEMENT_BYTES[entry["dtype"]] * options.M *
                        entry["block"])
-        rows.append(dict(entry, ms=milliseconds,
+        programs = min(entry["programs_per_sm"] * options.sms, options.M)
+        # The backward's partial dw/db rows: written by this kernel, read
+        # again by the final reduction (not timed here).
+        partial_bytes = (8 * programs * entry["block"]
+                         if entry["kernel"] == "bwd-dx-persistent" else 0)
+        rows.append(dict(entry, programs=programs,
+                         partial_bytes=partial_bytes, ms=milliseconds,
                          gbps=bytes_moved / milliseconds / 1e6))
     if options.dry_run:
         return 0
@@ -265,7 +289,8 @@ def command_run(options):
               "arguments" % len(rows))
         return 0
     fields = ["kernel", "dtype", "block", "aligned", "warps", "registers",
-              "shared_bytes", "ctas_per_sm", "ms", "gbps"]
+              "shared_bytes", "ctas_per_sm", "programs", "partial_bytes",
+              "ms", "gbps"]
     path = os.path.join(options.work, "results.csv")
     with open(path, "w", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
@@ -278,10 +303,11 @@ def command_run(options):
             best[key] = row
     for key in sorted(best):
         row = best[key]
-        print("%-18s %-4s %6d %-7s fastest on %2d warps: %.4f ms, %.0f GB/s" % (
-            row["kernel"], row["dtype"], row["block"],
-            "aligned" if row["aligned"] else "generic", row["warps"],
-            row["ms"], row["gbps"]))
+        print("%-18s %-4s %6d %-7s fastest on %2d warps, %4d programs: "
+              "%.4f ms, %.0f GB/s" % (
+                  row["kernel"], row["dtype"], row["block"],
+                  "aligned" if row["aligned"] else "generic", row["warps"],
+                  row["programs"], row["ms"], row["gbps"]))
     print("tune: %d variants timed, written to %s" % (len(rows), path))
     return 0
 
@@ -321,6 +347,10 @@ def main():
     run.add_argument("--work", required=True)
     run.add_argument("--ln-run", default="ln-run")
     run.add_argument("--M", type=int, default=4096)
+    run.add_argument("--programs-per-sm", type=comma_list(int), default=[],
+                     help="programs a multiprocessor to time each variant "
+                          "at (at most what it holds; default: what it "
+                          "holds)")
     run.add_argument("--sms", type=int, default=132,
                      help="multiprocessors (132 on the H200)")
     run.add_argument("--reps", type=int, default=30)
