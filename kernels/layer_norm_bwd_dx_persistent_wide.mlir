@@ -15,7 +15,7 @@
 // its next one then fit without spilling, where the sums in registers
 // spill from 10752 on (140 to 230 bytes; docs/performance-log.md, entry
 // 20). Past that, X_HAT_IN_SHARED holds each row's x_hat there too. Rows
-// that do not start 16-byte aligned (7680 to 10752) run on 16 warps, one
+// that do not start 16-byte aligned (7680 to 11264) run on 16 warps, one
 // element a thread per access (entry 22).
 //
 // The arguments are blk.noalias: each row's loads move across the previous

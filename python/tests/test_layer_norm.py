@@ -189,10 +189,11 @@ def test_backward_algorithm_out_of_the_enum_is_refused():
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 @pytest.mark.parametrize("N", [8193, 16384, 40000])
 def test_wide_rows(N, dtype):
-    """Rows past 8192: f16 and bf16 ones up to 16384 (10752 unaligned, as
-    8193 is) run the persistent backward with its dw/db sums in shared
-    memory; the others dx alone, then dw/db over slabs of rows, the dx
-    kernel looping over rows past its block."""
+    """Rows past 8192: f16 and bf16 ones up to 16384 (11264 unaligned, as
+    8193 is), f32 ones to 14336 (10240 unaligned), run the persistent
+    backward with its dw/db sums in shared memory; the others dx alone,
+    then dw/db over slabs of rows, the dx kernel looping over rows past its
+    block."""
     check_against_float64(*make_inputs((48, N), dtype))
 
 

@@ -119,7 +119,7 @@ TEST(DynamicSharedBytes, EmbeddedKernelsRecordTheirLocalBlocks) {
         << (kernel.aligned ? " aligned" : " generic");
     withLocals += expected != 0;
   }
-  EXPECT_EQ(withLocals, 105);
+  EXPECT_EQ(withLocals, 107);
 }
 
 } // namespace

@@ -122,7 +122,7 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     // Auto: persistent where a persistent kernel holds the row, on a block
     // no wider than the locked kernel's: f16 and bf16 to 8192 aligned and
     // 7168 unaligned with the sums in registers, then with the sums in
-    // shared memory to 16384 aligned and 10752 unaligned; f32 to 4096,
+    // shared memory to 16384 aligned and 11264 unaligned; f32 to 4096,
     // then (no persistent block between) the locked kernel to 8192, then
     // persistent again to 14336 aligned and 10240 unaligned. Else split.
     constexpr BackwardPath P = BackwardPath::Persistent,
@@ -135,7 +135,8 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
         {4096, P, P, P, P},   {4097, P, P, F, F},   {5632, P, P, F, F},
         {7168, P, P, F, F},   {7169, P, P, F, F},   {8192, P, P, F, F},
         {8193, P, P, P, P},   {10240, P, P, P, P},  {10241, P, P, P, S},
-        {10752, P, P, P, S},  {10753, P, S, P, S},  {14336, P, S, P, S},
+        {10752, P, P, P, S},  {11264, P, P, P, S},  {11265, P, S, P, S},
+        {14336, P, S, P, S},
         {14337, P, S, S, S},  {16384, P, S, S, S},  {16385, S, S, S, S}};
     for (const Expected &expected : expectations)
       for (bool aligned : {false, true}) {

@@ -91,7 +91,7 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  * float32 partial buffers, P x N each, which a last kernel reduces; the
  * algorithm (ln_set_backward_algorithm) decides how, where N allows:
  *  - N <= 4096 (for LN_F16 and LN_BF16: 16384 with 16-byte-aligned rows,
- *    10752 without; for LN_F32 also 8193 to 14336 with 16-byte-aligned
+ *    11264 without; for LN_F32 also 8193 to 14336 with 16-byte-aligned
  *    rows, 10240 without), LN_BACKWARD_AUTO or LN_BACKWARD_PARTIAL_ROWS: a
  *    persistent dx kernel of P programs (what the GPU holds at once, at
  *    most 1024), each storing its own partial row; on its blocks past
