@@ -388,8 +388,9 @@ struct BlkPrefetchLoadsPass
     SmallVector<scf::ForOp> loops;
     getOperation()->walk([&](scf::ForOp loop) { loops.push_back(loop); });
     if (distance == 0) {
-      getOperation()->emitError(
-          "blk-prefetch-loads: distance must be at least 1");
+      // Reported at the operation's location without printing it.
+      emitError(getOperation()->getLoc(),
+                "blk-prefetch-loads: distance must be at least 1");
       return signalPassFailure();
     }
     for (scf::ForOp loop : loops)
