@@ -287,19 +287,15 @@ void AxisInfoAnalysis::visitLoop(scf::ForOp loop) {
   for (int round = 0;; ++round) {
     // Nested loops multiply their rounds; past the kernel's budget of body
     // walks, every loop is walked once, assuming nothing.
-    if (walkBudget-- <= 0)
-      round = kMaxRounds;
-    if (round == kMaxRounds) {
-      for (auto [assumed, arg] : llvm::zip(carried, loop.getRegionIterArgs()))
+    bool givenUp = walkBudget-- <= 0 || round == kMaxRounds;
+    for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried)) {
+      if (givenUp)
         assumed = defaultInfo(arg.getType());
-      for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
-        set(arg, assumed);
-      visitRegion(loop);
-      break;
-    }
-    for (auto [arg, assumed] : llvm::zip(loop.getRegionIterArgs(), carried))
       set(arg, assumed);
+    }
     visitRegion(loop);
+    if (givenUp)
+      break;
     bool changed = false;
     for (auto [assumed, yielded] : llvm::zip(carried, yield.getResults())) {
       AxisInfo weaker = meet(assumed, info(yielded));
