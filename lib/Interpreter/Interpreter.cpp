@@ -11,6 +11,8 @@
 #include "ln/Interpreter/Interpreter.h"
 #include "ln/Interpreter/Elementwise.h"
 
+#include "Cluster.h"
+
 #include "ln/Dialect/Blk/IR/BlkOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -66,9 +68,13 @@ Type pointeeOf(Value pointer) {
 /// One program of the grid, run to its end.
 class Program {
 public:
+  /// The program `id` of `grid`, of rank `rank` in `cluster` (if the
+  /// kernel has clusters).
   Program(std::vector<Argument> &arguments, std::array<uint32_t, 3> id,
-          std::array<uint32_t, 3> grid)
-      : arguments(arguments), id(id), grid(grid) {}
+          std::array<uint32_t, 3> grid, Cluster *cluster = nullptr,
+          unsigned rank = 0)
+      : arguments(arguments), id(id), grid(grid), cluster(cluster),
+        rank(rank) {}
 
   LogicalResult run(func::FuncOp kernel) {
     SmallVector<Elements> inputs;
@@ -179,6 +185,9 @@ private:
         .Case([&](blk::LoadOp load) { return runLoad(load); })
         .Case([&](blk::StoreOp store) { return runStore(store); })
         .Case([&](blk::ReduceOp reduce) { return runReduce(reduce); })
+        .Case([&](blk::ClusterReduceOp reduce) {
+          return runClusterReduce(reduce);
+        })
         .Case([&](blk::AtomicCasOp cas) {
           return runAtomic(cas, cas.getPtr(), cas.getCmp(), cas.getValue());
         })
@@ -408,6 +417,38 @@ private:
     return success();
   }
 
+  /// Every program of the cluster's values, combined left to right in rank
+  /// order: each program computes the same fold.
+  LogicalResult runClusterReduce(blk::ClusterReduceOp reduce) {
+    if (!cluster)
+      return error(reduce) << "needs a cluster kernel (blk.cluster_size, "
+                              "set by blk-specialize's cluster-size)";
+    std::vector<uint64_t> own;
+    for (Value value : reduce.getValues())
+      own.push_back(get(value).data[0]);
+    FailureOr<std::vector<std::vector<uint64_t>>> all =
+        cluster->exchange(rank, reduce, std::move(own));
+    if (failed(all))
+      return failure();
+    size_t count = reduce.getValues().size();
+    SmallVector<uint64_t> accumulators((*all)[0].begin(), (*all)[0].end());
+    SmallVector<Elements> combined;
+    for (size_t peer = 1; peer < all->size(); ++peer) {
+      SmallVector<Elements> inputs;
+      for (size_t i = 0; i < count; ++i)
+        inputs.push_back({{}, {accumulators[i]}});
+      for (size_t i = 0; i < count; ++i)
+        inputs.push_back({{}, {(*all)[peer][i]}});
+      if (failed(runBlock(reduce.getCombiner().front(), inputs, combined)))
+        return failure();
+      for (size_t i = 0; i < count; ++i)
+        accumulators[i] = combined[i].data[0];
+    }
+    for (auto [result, value] : llvm::zip(reduce.getResults(), accumulators))
+      set(result, {{}, {value}});
+    return success();
+  }
+
   LogicalResult runFor(scf::ForOp loop) {
     unsigned bits = loop.getInductionVar().getType().getIntOrFloatBitWidth();
     bool isUnsigned = loop.getUnsignedCmp();
@@ -486,6 +527,8 @@ private:
 
   std::vector<Argument> &arguments;
   std::array<uint32_t, 3> id, grid;
+  Cluster *cluster;
+  unsigned rank;
   DenseMap<Value, Elements> values;
   /// The program's local blocks, by allocation; empty until stored.
   std::vector<std::optional<Elements>> locals;
@@ -506,10 +549,29 @@ LogicalResult ln::interpreter::runKernel(func::FuncOp kernel,
       return kernel.emitError("a ")
              << (argument.isBuffer ? "buffer" : "scalar") << " given for a "
              << parameter << " parameter";
+  auto clusterSize = kernel->getAttrOfType<IntegerAttr>("blk.cluster_size");
+  if (!clusterSize) {
+    for (uint32_t z = 0; z < grid[2]; ++z)
+      for (uint32_t y = 0; y < grid[1]; ++y)
+        for (uint32_t x = 0; x < grid[0]; ++x)
+          if (failed(Program(arguments, {x, y, z}, grid).run(kernel)))
+            return failure();
+    return success();
+  }
+  int64_t size = clusterSize.getInt();
+  if (size < 1 || size > 8 || grid[0] % size != 0)
+    return kernel.emitError("the grid's axis-0 size ")
+           << grid[0] << " is not a multiple of the kernel's cluster size "
+           << size << " (blk.cluster_size, 1 to 8)";
   for (uint32_t z = 0; z < grid[2]; ++z)
     for (uint32_t y = 0; y < grid[1]; ++y)
-      for (uint32_t x = 0; x < grid[0]; ++x)
-        if (failed(Program(arguments, {x, y, z}, grid).run(kernel)))
+      for (uint32_t x = 0; x < grid[0]; x += size) {
+        Cluster cluster({x, y, z}, size);
+        if (failed(cluster.run([&](unsigned rank) {
+              return Program(arguments, {x + rank, y, z}, grid, &cluster, rank)
+                  .run(kernel);
+            })))
           return failure();
+      }
   return success();
 }

@@ -13,8 +13,10 @@ def ConvertBlkToGPU : Pass<"convert-blk-to-gpu", "::mlir::ModuleOp"> {
     `32 * blk.num_warps` threads per program instance. Blocks become
     per-thread values (see docs/lowering.md for the layout), loads and
     stores become vectorized inline PTX guided by AxisInfo, reductions
-    become shuffles plus shared memory, and scalar atomics run on thread 0
-    with their result broadcast.
+    become shuffles plus shared memory, scalar atomics run on thread 0
+    with their result broadcast, and a cluster kernel's (`blk.cluster_size`)
+    `blk.cluster_reduce` goes through distributed shared memory between
+    cluster barriers.
 
     The kernel ABI: the kernel's arguments in order, pointers as 64-bit
     global addresses, integers and floats as themselves.
@@ -23,6 +25,7 @@ def ConvertBlkToGPU : Pass<"convert-blk-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::scf::SCFDialect",
   ];
 }

@@ -31,7 +31,10 @@ struct Argument {
 
 /// Runs `kernel` for every program of `grid` (x fastest, then y, then z),
 /// one after the other: atomics are sequential, and a program that waits
-/// for a later one never ends. Returns failure after reporting, at the op
+/// for a later one never ends. A cluster kernel's (blk.cluster_size)
+/// programs run a cluster at a time, handing over to each other at each
+/// blk.cluster_reduce; the grid's axis-0 size must be a multiple of the
+/// cluster size. Returns failure after reporting, at the op
 /// and naming the element, what the kernel does that blk leaves undefined
 /// (an access outside its buffers, a division by zero, ...) or that the
 /// evaluator does not support.

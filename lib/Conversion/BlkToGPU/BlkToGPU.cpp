@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -101,6 +102,24 @@ LogicalResult checkSpecialized(func::FuncOp kernel) {
   });
   if (result.wasInterrupted())
     return failure();
+
+  // A cluster's programs must be known to the kernel (and so to its
+  // launch) for them to reach each other.
+  if (auto clusterSize = kernel->getAttrOfType<IntegerAttr>("blk.cluster_size")) {
+    int64_t size = clusterSize.getInt();
+    if (size < 1 || size > 8 || !llvm::isPowerOf2_64(size))
+      return kernel.emitError("blk.cluster_size must be a power of two from "
+                              "1 to 8, got ")
+             << size;
+  } else {
+    WalkResult clustered = kernel.walk([&](blk::ClusterReduceOp op) {
+      op.emitError("needs a cluster kernel: specialize it with "
+                   "blk-specialize's cluster-size (blk.cluster_size)");
+      return WalkResult::interrupt();
+    });
+    if (clustered.wasInterrupted())
+      return failure();
+  }
 
   if (kernel.getNumResults() != 0)
     return kernel.emitError("kernels return no results");
@@ -250,6 +269,17 @@ struct ConvertBlkToGPUPass
                                               LLVM::Linkage::External);
     LoweringState state(axisInfo, arena.getSymNameAttr(),
                         local.getSymNameAttr());
+    if (auto clusterSize =
+            kernel->getAttrOfType<IntegerAttr>("blk.cluster_size"))
+      state.clusterSize = clusterSize.getInt();
+    // Where each blk.cluster_reduce puts the program's values for its
+    // peers (`<kernel>_cluster`).
+    int64_t clusterSlotBytes = assignClusterSlots(kernel, state);
+    if (clusterSlotBytes)
+      state.clusterSlotsName =
+          createSharedGlobal(kernel, symbols, "_cluster", clusterSlotBytes,
+                             LLVM::Linkage::Internal)
+              .getSymNameAttr();
     // The name of the dynamic shared memory's size, fixed (launchers look
     // it up by the kernel's name).
     Location loc = kernel.getLoc();
@@ -269,29 +299,46 @@ struct ConvertBlkToGPUPass
     populateMemoryOpPatterns(converter, state, patterns);
     populateLocalOpPatterns(converter, state, patterns);
     populateReduceOpPatterns(converter, state, patterns);
+    populateClusterOpPatterns(converter, state, patterns);
     populateAtomicOpPatterns(converter, state, patterns);
     populateElementwisePatterns(converter, patterns);
 
     ConversionTarget target(*context);
     target.addLegalDialect<gpu::GPUDialect, LLVM::LLVMDialect,
-                           cf::ControlFlowDialect>();
+                           NVVM::NVVMDialect, cf::ControlFlowDialect>();
     target.addIllegalDialect<blk::BlkDialect, func::FuncDialect>();
     target.addDynamicallyLegalDialect<arith::ArithDialect, math::MathDialect>(
         [&](Operation *op) { return converter.isLegal(op); });
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
 
+    StringAttr kernelName = kernel.getSymNameAttr();
+    Operation *gpuModule = kernel->getParentOp();
     if (failed(applyFullConversion(kernel.getOperation(), target,
                                    std::move(patterns))))
       return failure();
+    // A CTA's shared memory goes when the CTA exits: a cluster kernel that
+    // shared values waits at its end until every peer is done reading.
+    if (clusterSlotBytes) {
+      auto gpuFunc = cast<gpu::GPUFuncOp>(
+          SymbolTable::lookupSymbolIn(gpuModule, kernelName));
+      gpuFunc.walk([&](gpu::ReturnOp ret) {
+        OpBuilder atReturn(ret);
+        UnitAttr aligned = atReturn.getUnitAttr();
+        NVVM::ClusterArriveOp::create(atReturn, ret.getLoc(), aligned);
+        NVVM::ClusterWaitOp::create(atReturn, ret.getLoc(), aligned);
+      });
+    }
 
-    if (state.arenaBytes > kMaxSharedBytes)
+    if (state.arenaBytes + clusterSlotBytes > kMaxSharedBytes)
       return emitError(loc, "kernel needs ")
-             << state.arenaBytes << " bytes of shared memory, more than the "
+             << state.arenaBytes + clusterSlotBytes
+             << " bytes of shared memory, more than the "
              << kMaxSharedBytes << " a CTA can have statically";
-    if (state.arenaBytes + state.localBytes > kMaxTotalSharedBytes)
+    if (state.arenaBytes + clusterSlotBytes + state.localBytes >
+        kMaxTotalSharedBytes)
       return emitError(loc, "kernel needs ")
-             << state.arenaBytes << " bytes of static and " << state.localBytes
+             << state.arenaBytes + clusterSlotBytes << " bytes of static and " << state.localBytes
              << " bytes of dynamic shared memory (its local blocks), more "
                 "than the "
              << kMaxTotalSharedBytes << " a CTA can have";

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace ln;
@@ -246,4 +247,19 @@ Value blk_to_gpu::runOnThread0AndBroadcast(
   }
   createBarrier(b, loc);
   return loadShared(b, loc, slot, resultType);
+}
+
+SmallVector<Value> blk_to_gpu::inlineCombiner(OpBuilder &b, Block &combiner,
+                                              ValueRange lhs, ValueRange rhs) {
+  IRMapping mapping;
+  for (auto [argument, value] :
+       llvm::zip_equal(combiner.getArguments(),
+                       llvm::concat<const Value>(lhs, rhs)))
+    mapping.map(argument, value);
+  for (Operation &op : combiner.without_terminator())
+    b.clone(op, mapping);
+  auto yield = cast<blk::YieldOp>(combiner.getTerminator());
+  return llvm::map_to_vector(yield.getValues(), [&](Value value) {
+    return mapping.lookup(value);
+  });
 }

@@ -57,6 +57,15 @@ struct LoweringState {
   mlir::StringAttr localName;
   /// Bytes of the local blocks allocated so far: what the launch asks for.
   int64_t localBytes = 0;
+  /// The `llvm.mlir.global` in address space 3 where each
+  /// blk.cluster_reduce puts its program's values for the cluster's other
+  /// programs to read, and where in it each op's values go (bytes; every op
+  /// has its own place: a peer may still be reading one op's values while
+  /// this program writes the next op's).
+  mlir::StringAttr clusterSlotsName;
+  llvm::DenseMap<mlir::Operation *, int64_t> clusterSlotOffsets;
+  /// The kernel's blk.cluster_size (0: not a cluster kernel).
+  int64_t clusterSize = 0;
 };
 
 /// Base of the blk patterns: the converter and the shared state.
@@ -141,6 +150,14 @@ mlir::Value runOnThread0AndBroadcast(
     mlir::Type resultType,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &)> body);
 
+/// Inlines a combiner region (of blk.reduce or blk.cluster_reduce) on the
+/// partial values `lhs` and `rhs` (one per combined value) and returns the
+/// values it yields.
+llvm::SmallVector<mlir::Value> inlineCombiner(mlir::OpBuilder &b,
+                                              mlir::Block &combiner,
+                                              mlir::ValueRange lhs,
+                                              mlir::ValueRange rhs);
+
 //===----------------------------------------------------------------------===//
 // Pattern sets (one file per op family)
 //===----------------------------------------------------------------------===//
@@ -160,6 +177,12 @@ void populateLocalOpPatterns(const BlkTypeConverter &converter,
 void populateReduceOpPatterns(const BlkTypeConverter &converter,
                               LoweringState &state,
                               mlir::RewritePatternSet &patterns);
+void populateClusterOpPatterns(const BlkTypeConverter &converter,
+                               LoweringState &state,
+                               mlir::RewritePatternSet &patterns);
+/// Gives every blk.cluster_reduce of `kernel` its place in the cluster
+/// slots (state.clusterSlotOffsets); returns the slots' bytes.
+int64_t assignClusterSlots(mlir::Operation *kernel, LoweringState &state);
 void populateAtomicOpPatterns(const BlkTypeConverter &converter,
                               LoweringState &state,
                               mlir::RewritePatternSet &patterns);

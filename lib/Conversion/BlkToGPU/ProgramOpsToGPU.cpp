@@ -53,6 +53,12 @@ struct FuncOpLowering : public OpConversionPattern<func::FuncOp> {
             func->getAttrOfType<IntegerAttr>("blk.min_programs_per_sm"))
       gpuFunc->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                        rewriter.getI32IntegerAttr(minPrograms.getInt()));
+    // A cluster kernel's CTAs launch in clusters of this many along x
+    // (PTX's .reqnctapercluster): its blk.cluster_reduce ops rely on it.
+    if (auto clusterSize = func->getAttrOfType<IntegerAttr>("blk.cluster_size"))
+      gpuFunc->setAttr(NVVM::NVVMDialect::getClusterDimAttrName(),
+                       rewriter.getDenseI32ArrayAttr(
+                           {int32_t(clusterSize.getInt()), 1, 1}));
     rewriter.eraseBlock(&gpuFunc.getBody().front());
     rewriter.inlineRegionBefore(func.getBody(), gpuFunc.getBody(),
                                 gpuFunc.end());

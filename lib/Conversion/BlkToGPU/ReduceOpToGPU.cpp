@@ -18,7 +18,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/IR/IRMapping.h"
 
 #include <map>
 
@@ -27,23 +26,6 @@ using namespace ln;
 using namespace ln::blk_to_gpu;
 
 namespace {
-
-/// Inlines the combiner region on the partial values `lhs` and `rhs` (one
-/// per reduced block) and returns the values it yields.
-SmallVector<Value> combine(OpBuilder &b, Block &combiner, ValueRange lhs,
-                           ValueRange rhs) {
-  IRMapping mapping;
-  for (auto [argument, value] :
-       llvm::zip_equal(combiner.getArguments(),
-                       llvm::concat<const Value>(lhs, rhs)))
-    mapping.map(argument, value);
-  for (Operation &op : combiner.without_terminator())
-    b.clone(op, mapping);
-  auto yield = cast<blk::YieldOp>(combiner.getTerminator());
-  return llvm::map_to_vector(yield.getValues(), [&](Value value) {
-    return mapping.lookup(value);
-  });
-}
 
 /// The coordinate of this thread's warp along `dim` of `layout`.
 Value getWarpCoordinate(OpBuilder &b, Location loc,
@@ -96,7 +78,7 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
       int64_t key = rank == 2 ? layout.getSlotOffset(slot)[kept] : 0;
       auto [it, inserted] = partials.try_emplace(key, values);
       if (!inserted)
-        it->second = combine(rewriter, combiner, it->second, values);
+        it->second = inlineCombiner(rewriter, combiner, it->second, values);
     }
 
     // 2. Across the lanes splitting the axis: their lane-id bits start
@@ -115,7 +97,7 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
                                             width, gpu::ShuffleMode::XOR)
                   .getShuffleResult();
             });
-        values = combine(rewriter, combiner, values, others);
+        values = inlineCombiner(rewriter, combiner, values, others);
       }
     }
 
@@ -159,7 +141,7 @@ struct ReduceOpLowering : public BlkPattern<blk::ReduceOp> {
           for (unsigned i = 0; i < count; ++i)
             parts.push_back(loadShared(rewriter, loc, arenaSlot(i, index),
                                        elements[i]));
-          values = w == 0 ? parts : combine(rewriter, combiner, values, parts);
+          values = w == 0 ? parts : inlineCombiner(rewriter, combiner, values, parts);
         }
       }
     }

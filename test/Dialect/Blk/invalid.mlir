@@ -636,7 +636,7 @@ func.func @reduce_pair_yields_one(%x: tensor<64xf32>, %y: tensor<64xf32>) {
 // -----
 
 func.func @yield_outside_reduce(%x: f32) {
-  // expected-error @+1 {{'blk.yield' op expects parent op 'blk.reduce'}}
+  // expected-error @+1 {{'blk.yield' op expects parent op to be one of 'blk.reduce, blk.cluster_reduce'}}
   blk.yield %x : f32
 }
 
@@ -886,4 +886,62 @@ func.func @local_through_a_branch(%c: i1) -> tensor<64xf32> {
   }
   %x = blk.local_load %l : !blk.local<tensor<64xf32>>
   return %x : tensor<64xf32>
+}
+
+// -----
+
+func.func @cluster_reduce_result_types(%v: f32) {
+  // expected-error @+1 {{'blk.cluster_reduce' op results must have the values' types}}
+  %0 = blk.cluster_reduce %v : f32 -> i32 {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    blk.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+func.func @cluster_reduce_nothing() {
+  // expected-error @+1 {{'blk.cluster_reduce' op combines at least one value}}
+  "blk.cluster_reduce"() ({
+  ^bb0:
+    "blk.yield"() : () -> ()
+  }) : () -> ()
+  return
+}
+
+// -----
+
+func.func @cluster_reduce_combiner_arguments(%v: f32, %n: i32) {
+  // expected-error @+1 {{'blk.cluster_reduce' op combiner must take 4 arguments of types ('f32', 'i32', 'f32', 'i32')}}
+  %0:2 = blk.cluster_reduce %v, %n : f32, i32 -> f32, i32 {
+  ^bb0(%a: f32, %b: f32):
+    %c = arith.constant 1 : i32
+    blk.yield %a, %c : f32, i32
+  }
+  return
+}
+
+// -----
+
+func.func @cluster_reduce_yield_types(%v: f32) {
+  %0 = blk.cluster_reduce %v : f32 -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %c = arith.constant 1 : i32
+    // expected-error @+1 {{'blk.yield' op must yield ('f32'), the element types reduced}}
+    blk.yield %c : i32
+  }
+  return
+}
+
+// -----
+
+func.func @cluster_reduce_block(%x: tensor<64xf32>) {
+  // expected-error @+1 {{'blk.cluster_reduce' op operand #0 must be variadic of 32-bit signless integer or 64-bit signless integer or 32-bit float or 64-bit float, but got 'tensor<64xf32>'}}
+  %0 = blk.cluster_reduce %x : tensor<64xf32> -> tensor<64xf32> {
+  ^bb0(%a: tensor<64xf32>, %b: tensor<64xf32>):
+    blk.yield %a : tensor<64xf32>
+  }
+  return
 }

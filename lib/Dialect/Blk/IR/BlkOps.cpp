@@ -478,29 +478,52 @@ LogicalResult ReduceOp::verify() {
   return success();
 }
 
-LogicalResult ReduceOp::verifyRegions() {
-  // The combiner takes the partial values of one side, then of the other.
-  SmallVector<Type> elementTypes;
-  for (Value src : getSrcs())
-    elementTypes.push_back(getElementTypeOrSelf(src.getType()));
+/// A combiner (of blk.reduce or blk.cluster_reduce) of values of
+/// `elementTypes`: it takes the partial values of one side, then of the
+/// other, and yields one value of each type.
+static LogicalResult verifyCombiner(Operation *op, Region &combiner,
+                                    TypeRange elementTypes) {
   SmallVector<Type> argumentTypes(elementTypes);
-  argumentTypes.append(elementTypes);
-  Block &body = getCombiner().front();
+  argumentTypes.append(elementTypes.begin(), elementTypes.end());
+  Block &body = combiner.front();
   if (!llvm::equal(body.getArgumentTypes(), argumentTypes)) {
-    InFlightDiagnostic diagnostic = emitOpError("combiner must take ");
+    InFlightDiagnostic diagnostic = op->emitOpError("combiner must take ");
     diagnostic << argumentTypes.size() << " arguments of types (";
     llvm::interleaveComma(argumentTypes, diagnostic);
     return diagnostic << ")";
   }
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield)
-    return emitOpError("combiner must end with blk.yield");
+    return op->emitOpError("combiner must end with blk.yield");
   if (!llvm::equal(yield.getValues().getTypes(), elementTypes)) {
     InFlightDiagnostic diagnostic = yield.emitOpError("must yield (");
     llvm::interleaveComma(elementTypes, diagnostic);
     return diagnostic << "), the element types reduced";
   }
   return success();
+}
+
+LogicalResult ReduceOp::verifyRegions() {
+  SmallVector<Type> elementTypes;
+  for (Value src : getSrcs())
+    elementTypes.push_back(getElementTypeOrSelf(src.getType()));
+  return verifyCombiner(*this, getCombiner(), elementTypes);
+}
+
+//===----------------------------------------------------------------------===//
+// ClusterReduceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClusterReduceOp::verify() {
+  if (getValues().empty())
+    return emitOpError("combines at least one value");
+  if (getResults().getTypes() != getValues().getTypes())
+    return emitOpError("results must have the values' types");
+  return success();
+}
+
+LogicalResult ClusterReduceOp::verifyRegions() {
+  return verifyCombiner(*this, getCombiner(), getValues().getTypes());
 }
 
 //===----------------------------------------------------------------------===//

@@ -266,6 +266,7 @@ LogicalResult parseDivisibility(ArrayRef<std::string> entries, Location loc,
 
 LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
                                int numWarps, int minProgramsPerSM,
+                               int clusterSize,
                                ArrayRef<unsigned> divisible,
                                ArrayRef<ArgumentDivisibility> divisibility) {
   MLIRContext *context = func.getContext();
@@ -351,6 +352,8 @@ LogicalResult specializeKernel(func::FuncOp func, Bindings &bindings,
   if (minProgramsPerSM > 0)
     func->setAttr("blk.min_programs_per_sm",
                   builder.getI32IntegerAttr(minProgramsPerSM));
+  if (clusterSize > 0)
+    func->setAttr("blk.cluster_size", builder.getI32IntegerAttr(clusterSize));
   // Divisibility means something for integers and pointers only.
   auto checkArgument = [&](StringRef option, unsigned index) -> LogicalResult {
     if (index >= func.getNumArguments())
@@ -400,6 +403,16 @@ struct BlkSpecializePass
                          << static_cast<int>(minProgramsPerSM);
       return signalPassFailure();
     }
+    // 8 is the cluster size every sm_90 part launches (larger ones are
+    // "non-portable" and may not fit); a power of two divides the grids
+    // the runtime launches.
+    if (clusterSize != 0 && (clusterSize < 0 || clusterSize > 8 ||
+                             !llvm::isPowerOf2_32(clusterSize))) {
+      module.emitError() << "blk-specialize: cluster-size must be 0 (no "
+                            "clusters) or a power of two up to 8, got "
+                         << static_cast<int>(clusterSize);
+      return signalPassFailure();
+    }
     Bindings parsed;
     if (failed(parseBindings(bindings, &getContext(), module.getLoc(), parsed)))
       return signalPassFailure();
@@ -413,7 +426,7 @@ struct BlkSpecializePass
       if (!kernel.empty() && func.getSymName() != kernel)
         continue;
       found = true;
-      if (failed(specializeKernel(func, parsed, numWarps, minProgramsPerSM,
+      if (failed(specializeKernel(func, parsed, numWarps, minProgramsPerSM, clusterSize,
                                   divisibleBy16, parsedDivisibility)))
         return signalPassFailure();
     }

@@ -335,9 +335,51 @@ def Blk_ReduceOp : Blk_Op<"reduce", [RecursiveMemoryEffects,
   let hasRegionVerifier = 1;
 }
 
+def Blk_ClusterReduceOp : Blk_Op<"cluster_reduce", [IsolatedFromAbove]> {
+  let summary = "Combine scalars across the programs of a cluster";
+  let description = [{
+    A kernel specialized with a cluster size C (`blk-specialize`'s
+    `cluster-size`, the kernel's `blk.cluster_size`) runs its programs in
+    clusters: programs `C*k` to `C*k + C - 1` along axis 0 (the grid's
+    axis-0 size is a multiple of C). Every program of a cluster passes its
+    scalar values; each gets back the combination of the cluster's values,
+    combined left to right in the order of their programs' axis-0 ids, so
+    that every program of the cluster gets the same bits. The combiner is
+    blk.reduce's: n values of one side, then n of the other, yielding n.
+
+    This is how a row too wide for one program is split across several: a
+    program reduces its part of the row with blk.reduce, then the parts'
+    sums are combined here. On the GPU a cluster is a thread-block cluster
+    (sm_90): the values go through distributed shared memory between
+    cluster barriers, not through global memory and atomics.
+
+    Every program of a cluster must reach each `blk.cluster_reduce` the
+    same number of times, in the same order (control flow uniform across
+    the cluster, as it is across a program for every blk op): a program
+    that waits for a peer that never comes waits forever on the GPU, and
+    the CPU evaluator reports it.
+
+    ```mlir
+    %row_sum = blk.cluster_reduce %part_sum : f32 -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      blk.yield %s : f32
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyTypeOf<[I32, I64, F32, F64]>>:$values);
+  let results = (outs Variadic<AnyTypeOf<[I32, I64, F32, F64]>>:$results);
+  let regions = (region SizedRegion<1>:$combiner);
+  let assemblyFormat = [{
+    $values attr-dict `:` type($values) `->` type($results) $combiner
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
 def Blk_YieldOp : Blk_Op<"yield", [Pure, Terminator, ReturnLike,
-    HasParent<"ReduceOp">]> {
-  let summary = "Return the combined values from a reduce combiner";
+    ParentOneOf<["ReduceOp", "ClusterReduceOp"]>]> {
+  let summary = "Return the combined values from a combiner";
   let description = [{
     ```mlir
     blk.yield %s : f32

@@ -11,7 +11,8 @@ def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
     What Triton does with `constexpr` arguments: every `blk.constexpr "NAME"`
     becomes the bound integer, every `!blk.typevar<"NAME">` the bound type,
     and block types made dynamic by them become static. The number of warps
-    is attached to each kernel (`blk.num_warps`), and arguments listed in
+    is attached to each kernel (`blk.num_warps`), as is the cluster size
+    (`blk.cluster_size`) when given, and arguments listed in
     `divisible-by-16` get `blk.divisibility = 16` (pointers: 16-byte
     aligned; integers: multiples of 16), which lets the lowering use 16-byte
     memory accesses; `divisibility` gives an argument any power of two
@@ -34,6 +35,9 @@ def BlkSpecialize : Pass<"blk-specialize", "::mlir::ModuleOp"> {
            "Programs that must fit on one multiprocessor at once (1 to 32; "
            "0: ptxas decides): bounds each thread's registers, as CUDA's "
            "__launch_bounds__ minimum blocks do">,
+    Option<"clusterSize", "cluster-size", "int", "0",
+           "Programs of a cluster (blk.cluster_reduce's scope): 0, no "
+           "clusters, or a power of two up to 8, consecutive along axis 0">,
     ListOption<"divisibleBy16", "divisible-by-16", "unsigned",
                "Indices of kernel arguments known to be multiples of 16 "
                "(pointers: 16-byte aligned)">,

@@ -1,0 +1,131 @@
+//===- ClusterOpsToGPU.cpp - blk.cluster_reduce ---------------------------===//
+//
+// A cluster of programs is a thread-block cluster (sm_90): the kernel is
+// marked with its size (nvvm.cluster_dim, PTX's .reqnctapercluster), the
+// launch groups consecutive CTAs along x, and each CTA can read the shared
+// memory of the others (distributed shared memory, `mapa` then
+// `ld.shared::cluster`). A blk.cluster_reduce
+//
+//   1. has thread 0 store the program's values in the op's own slots of
+//      the CTA's shared memory (`<kernel>_cluster`);
+//   2. waits at a cluster barrier (barrier.cluster.arrive, a release, then
+//      barrier.cluster.wait, an acquire): every peer's values are stored
+//      and visible;
+//   3. has every thread load each peer's values from that peer's slots and
+//      combine them in rank order, the same order in every CTA, so every
+//      program gets the same bits;
+//   4. in a loop only, waits at a second cluster barrier, so that no CTA
+//      overwrites its slots on the next iteration while a peer may still
+//      read them. Outside loops each op's slots are written once, and the
+//      barrier every cluster kernel ends with (convert-blk-to-gpu adds it
+//      before each return) keeps a CTA's shared memory alive until its
+//      peers have read it.
+//
+// Every CTA keeps its values at the same address of its own shared memory;
+// `mapa` maps that address to the CTA of a given rank in the cluster, and
+// for clusters along x a CTA's rank is blk.program_id 0 modulo the cluster
+// size: combining by rank is the order blk's semantics promises.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "ln/Dialect/Blk/IR/BlkOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace ln;
+using namespace ln::blk_to_gpu;
+
+namespace {
+
+/// Bytes of one value's slot: i32, i64, f32 and f64 all fit, aligned.
+constexpr int64_t kSlotBytes = 8;
+
+struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
+  using BlkPattern::BlkPattern;
+
+  LogicalResult
+  matchAndRewrite(blk::ClusterReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto sharedPtr = LLVM::LLVMPointerType::get(context, 3);
+    auto clusterPtr = LLVM::LLVMPointerType::get(context, 7);
+    TypeRange types = op.getValues().getTypes();
+    int64_t opOffset = state.clusterSlotOffsets.lookup(op);
+    auto slot = [&](unsigned i) -> Value {
+      Value base = LLVM::AddressOfOp::create(rewriter, loc, sharedPtr,
+                                             state.clusterSlotsName.getValue());
+      return LLVM::GEPOp::create(rewriter, loc, sharedPtr,
+                                 rewriter.getI8Type(), base,
+                                 ArrayRef<LLVM::GEPArg>{int32_t(opOffset + kSlotBytes * i)});
+    };
+    auto clusterBarrier = [&] {
+      UnitAttr aligned = rewriter.getUnitAttr();
+      NVVM::ClusterArriveOp::create(rewriter, loc, aligned);
+      NVVM::ClusterWaitOp::create(rewriter, loc, aligned);
+    };
+
+    // 1. Thread 0 stores the program's values (uniform across the CTA).
+    Value isThread0 =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                              getThreadId(rewriter, loc),
+                              createI32(rewriter, loc, 0));
+    auto ifOp =
+        scf::IfOp::create(rewriter, loc, isThread0, /*withElseRegion=*/false);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+      for (auto [i, value] : llvm::enumerate(adaptor.getValues()))
+        LLVM::StoreOp::create(rewriter, loc, value, slot(i));
+    }
+
+    // 2. Every peer's values are stored and visible.
+    clusterBarrier();
+
+    // 3. Each peer's values, combined in rank order.
+    SmallVector<Value> combined;
+    for (int64_t rank = 0; rank < state.clusterSize; ++rank) {
+      Value peer = createI32(rewriter, loc, rank);
+      SmallVector<Value> values;
+      for (auto [i, type] : llvm::enumerate(types)) {
+        Value remote =
+            NVVM::MapaOp::create(rewriter, loc, clusterPtr, slot(i), peer);
+        values.push_back(LLVM::LoadOp::create(rewriter, loc, type, remote));
+      }
+      combined = rank == 0 ? values
+                           : inlineCombiner(rewriter, op.getCombiner().front(),
+                                            combined, values);
+    }
+
+    // 4. In a loop, the slots are written again: wait until every peer
+    // has read them.
+    if (op->getParentOfType<LoopLikeOpInterface>())
+      clusterBarrier();
+    rewriter.replaceOp(op, combined);
+    return success();
+  }
+};
+
+} // namespace
+
+int64_t blk_to_gpu::assignClusterSlots(Operation *kernel,
+                                       LoweringState &state) {
+  int64_t end = 0;
+  kernel->walk([&](blk::ClusterReduceOp op) {
+    state.clusterSlotOffsets[op] = end;
+    end += kSlotBytes * op.getValues().size();
+  });
+  return end;
+}
+
+void blk_to_gpu::populateClusterOpPatterns(const BlkTypeConverter &converter,
+                                           LoweringState &state,
+                                           RewritePatternSet &patterns) {
+  patterns.add<ClusterReduceOpLowering>(converter, state);
+}
