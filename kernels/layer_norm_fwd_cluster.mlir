@@ -5,7 +5,10 @@
 // cluster-size C programs, the grid's axis-0 size C): program p of the
 // cluster holds features p * BLOCK_SIZE to (p + 1) * BLOCK_SIZE - 1 of the
 // row, so C * BLOCK_SIZE >= N. The clusters along axis 1 walk the rows
-// (row, row + num_programs(1), ...), a row loaded once, in registers.
+// (row, row + num_programs(1), ...), a row loaded once, in registers, and
+// the next row's part in flight during this row's exchanges, as in the
+// persistent one-row kernel. M >= 1 (a launch for no rows has nothing to
+// do); a cluster past the last row loads the last row, masked off.
 // The statistics are the one-row kernel's two passes (the mean of x - x[0],
 // then the variance of x - mean), each a blk.reduce over the program's
 // part and a blk.cluster_reduce over the cluster's parts, combined in part
@@ -53,19 +56,48 @@ func.func @layer_norm_fwd_cluster(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
   %w_ptrs = blk.addptr %W_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
   %b_ptrs = blk.addptr %B_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
 
-  scf.for %row = %first_row to %M step %row_programs : i32 {
+  // The cluster's first row (or, for a cluster past the last row, the
+  // last row with every lane masked off: it runs no iteration). Scalar
+  // loads have no mask: that is why the row is clamped.
+  %one_i32 = arith.constant 1 : i32
+  %M_minus_one = arith.subi %M, %one_i32 : i32
+  %has_first = arith.cmpi slt, %first_row, %M : i32
+  %first_clamped = arith.minsi %first_row, %M_minus_one : i32
+  %has_first_block = blk.splat %has_first [%BLOCK] : i1 -> tensor<?xi1>
+  %first_mask = arith.andi %mask, %has_first_block : tensor<?xi1>
+  %first64 = arith.extsi %first_clamped : i32 to i64
+  %first_offset = arith.muli %first64, %stride_x : i64
+  %first_X_row = blk.addptr %X, %first_offset : !ptrT, i64
+  %first_block = blk.splat %first_X_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
+  %first_ptrs = blk.addptr %first_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+  %first_x0 = blk.load %first_X_row : !ptrT
+  %first_x = blk.load %first_ptrs, %first_mask, %zeros_T : tensor<?x!ptrT>
+
+  %last:2 = scf.for %row = %first_row to %M step %row_programs
+      iter_args(%x = %first_x, %row_first = %first_x0)
+      -> (tensor<?x!T>, !T) : i32 {
     %row64 = arith.extsi %row : i32 to i64
-    %x_offset = arith.muli %row64, %stride_x : i64
     %y_offset = arith.muli %row64, %stride_y : i64
-    %X_row = blk.addptr %X, %x_offset : !ptrT, i64
     %Y_row = blk.addptr %Y, %y_offset : !ptrT, i64
-    %X_block = blk.splat %X_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
-    %x_ptrs = blk.addptr %X_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+
+    // The cluster's next row, in flight during this row's exchanges; past
+    // the last row, the last row again (a cached reload, unused) with its
+    // lanes masked off.
+    %next = arith.addi %row, %row_programs : i32
+    %has_next = arith.cmpi slt, %next, %M : i32
+    %next_row = arith.minsi %next, %M_minus_one : i32
+    %has_next_block = blk.splat %has_next [%BLOCK] : i1 -> tensor<?xi1>
+    %next_mask = arith.andi %mask, %has_next_block : tensor<?xi1>
+    %next64 = arith.extsi %next_row : i32 to i64
+    %next_offset = arith.muli %next64, %stride_x : i64
+    %next_X_row = blk.addptr %X, %next_offset : !ptrT, i64
+    %next_block = blk.splat %next_X_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
+    %next_ptrs = blk.addptr %next_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
+    %next_x0 = blk.load %next_X_row : !ptrT
+    %next_x = blk.load %next_ptrs, %next_mask, %zeros_T : tensor<?x!ptrT>
 
     // Every part shifts by the row's first element (docs/kernel.md,
-    // "Summation order"), converted after the row's load is issued.
-    %row_first = blk.load %X_row : !ptrT
-    %x = blk.load %x_ptrs, %mask, %zeros_T : tensor<?x!ptrT>
+    // "Summation order").
     %row_shift = blk.cast %row_first : !T to f32
     %row_shift_block = blk.splat %row_shift [%BLOCK] : f32 -> tensor<?xf32>
     %x_f32 = blk.cast %x : tensor<?x!T> to tensor<?xf32>
@@ -125,6 +157,7 @@ func.func @layer_norm_fwd_cluster(%X: !ptrT, %Y: !ptrT, %W: !ptrT, %B: !ptrT,
     %Y_block = blk.splat %Y_row [%BLOCK] : !ptrT -> tensor<?x!ptrT>
     %y_ptrs = blk.addptr %Y_block, %cols : tensor<?x!ptrT>, tensor<?xi32>
     blk.store %y_ptrs, %y_T, %mask : tensor<?x!ptrT>
+    scf.yield %next_x, %next_x0 : tensor<?x!T>, !T
   }
   return
 }
