@@ -8,7 +8,9 @@ through a scalar pointer), computing a random
 expression over every element type (wrapping integers, IEEE floats, casts,
 every cmpi and cmpf predicate, selects, reductions broadcast back, scf.for
 loops, some loading at offsets that move with the induction variable,
-blocks parked in shared memory and read back later: blk.local_*),
+blocks parked in shared memory and read back later: blk.local_*, and, in
+cluster kernels, reductions combined across the cluster's programs,
+blk.cluster_reduce, in loops too),
 storing its results under the mask, and exercising atomics on a word
 of its own. Everything it computes is defined (divisors are made positive,
 shift amounts smaller than the width), so the CPU evaluator's results are
@@ -25,39 +27,11 @@ different branch.
 
 import random
 
-# Unit roundoff of each float type.
-EPSILON = {"f16": 2.0 ** -11, "bf16": 2.0 ** -8, "f32": 2.0 ** -24,
-           "f64": 2.0 ** -53}
-INTEGER_BITS = {"i8": 8, "i16": 16, "i32": 32, "i64": 64}
-# Buffers ln-run can fill; i8 and i16 appear in registers only.
-MEMORY_TYPES = ["i32", "i64", "f16", "bf16", "f32", "f64"]
-CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
-CMPF = ["false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord", "ueq",
-        "ugt", "uge", "ult", "ule", "une", "uno", "true"]
-# What a written element cannot be mistaken for: outputs start as this.
-POISON = -12345
+from difftest_sharing import SharingSteps
+from difftest_values import (CMPF, CMPI, EPSILON, INTEGER_BITS, MEMORY_TYPES,
+                             POISON, Val, combined_bounds, is_float)
 
-
-def is_float(t):
-    return t in EPSILON
-
-
-class Val:
-    """A block (or scalar) SSA value, with the bounds floats need."""
-
-    def __init__(self, name, type, shape, magnitude=0.0, error=0.0):
-        self.name, self.type, self.shape = name, type, shape
-        self.magnitude, self.error = magnitude, error
-
-    @property
-    def mlir_type(self):
-        if not self.shape:
-            return self.type
-        return "tensor<%s%s>" % ("".join("%dx" % s for s in self.shape),
-                                 self.type)
-
-
-class Kernel:
+class Kernel(SharingSteps):
     """One generated kernel: its text and how to run and compare it."""
 
     def __init__(self, seed):
@@ -65,8 +39,9 @@ class Kernel:
         # Draws for what loops load, apart, so that a seed's other choices
         # stay those of the generator before loops loaded.
         self.loop_rng = random.Random(seed * 7919 + 1)
-        # Likewise for local blocks.
+        # Likewise for local blocks, and for cluster exchanges.
         self.local_rng = random.Random(seed * 104729 + 3)
+        self.cluster_rng = random.Random(seed * 1299709 + 5)
         self.parked = []
         self.lines, self.counter = [], 0
         self.parameters, self.arguments, self.tolerances = [], [], {}
@@ -98,6 +73,12 @@ class Kernel:
         self.divisible = []  # arguments declared divisible by 16
         self.divisibility = {}  # argument -> a smaller power of two
         self.pool = []
+        # A third of the kernels run in clusters: a power of two dividing
+        # the grid (1, a cluster of one program, included).
+        self.cluster_size = 0
+        if self.cluster_rng.random() < 1 / 3:
+            self.cluster_size = self.cluster_rng.choice(
+                [c for c in (1, 2, 4) if self.grid % c == 0])
         self.build()
 
     # Text -----------------------------------------------------------------
@@ -389,14 +370,8 @@ class Kernel:
         else:
             combiner = rng.choice(["addi", "muli", "andi", "ori", "xori",
                                    "maxsi", "minsi", "maxui", "minui"])
-        length = self.shape[axis]
-        magnitude, error = a.magnitude, a.error
-        if combiner == "addf":
-            magnitude *= length
-            error = length * error + 2 * length * EPSILON[a.type] * magnitude
-            if error == float("inf") or error != error:
-                return None
-        return combiner, magnitude, error
+        bounds = combined_bounds(a, combiner, self.shape[axis])
+        return None if bounds is None else (combiner, *bounds)
 
     def broadcast_back(self, reduced, axis):
         """A reduction's result `reduced` spread again over the block."""
@@ -524,74 +499,13 @@ class Kernel:
         if result is not None:
             self.pool.append(result)
         self.local_step()
-
-    def local_step(self):
-        """Now and then parks a block of the pool in a local block of its
-        own, and reads back one parked earlier (the value it held when
-        stored), which then stands for it in the pool: local blocks of
-        every element type and shape the kernel has, read after other code
-        has run. The pool keeps its size, so that a seed's other choices
-        stay those of the generator before local blocks."""
-        rng = self.local_rng
-        blocks = [v for v in self.pool if v.shape]
-        if blocks and rng.random() < 0.2:
-            value = rng.choice(blocks)
-            local_type = "!blk.local<%s>" % value.mlir_type
-            local = self.emit("blk.local_alloc : " + local_type, "local", [])
-            self.lines.append("  blk.local_store %s, %s : %s" % (
-                value.name, local.name, local_type))
-            self.parked.append((local, local_type, value))
-        if self.parked and rng.random() < 0.3:
-            local, local_type, value = self.parked.pop(
-                rng.randrange(len(self.parked)))
-            loaded = self.emit(
-                "blk.local_load %s : %s" % (local.name, local_type),
-                value.type, value.shape, value.magnitude, value.error)
-            self.pool = [loaded if v is value else v for v in self.pool]
-
-    def atomics(self, pid):
-        """Each program exchanges its own word, then compare-and-swaps it
-        (succeeding or not), and stores both old values: atomics on words
-        of their own give the same results in any order of programs."""
-        rng = self.rng
-        words = self.parameter("!blk.ptr<i32>", "i32*:%d=iota" % self.grid)
-        olds = self.parameter("!blk.ptr<i32>",
-                              "i32*:%d=%d" % (2 * self.grid, POISON))
-        word = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
-                         % (words, pid.name), "ptr", [])
-        programs = self.emit("blk.num_programs 0 : i32", "i32", [])
-        seven = self.constant(7, "i32", [])
-        scaled = self.emit("arith.muli %s, %s : i32" % (programs.name,
-                                                         seven.name),
-                           "i32", [])
-        value = self.emit("arith.addi %s, %s : i32" % (pid.name, scaled.name),
-                          "i32", [])
-        semantic = rng.choice(["relaxed", "acquire", "release", "acq_rel"])
-        scope = rng.choice(["cta", "gpu"])
-        old = self.emit("blk.atomic_xchg %s %s %s, %s : !blk.ptr<i32>" % (
-            semantic, scope, word.name, value.name), "i32", [])
-        expected = value if rng.random() < 0.5 else old
-        hundred = self.constant(100, "i32", [])
-        new = self.emit("arith.addi %s, %s : i32" % (old.name, hundred.name),
-                        "i32", [])
-        seen = self.emit("blk.atomic_cas %s %s %s, %s, %s : !blk.ptr<i32>" % (
-            semantic, scope, word.name, expected.name, new.name), "i32", [])
-        two = self.constant(2, "i32", [])
-        at = self.emit("arith.muli %s, %s : i32" % (pid.name, two.name),
-                       "i32", [])
-        first = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
-                          % (olds, at.name), "ptr", [])
-        one = self.constant(1, "i32", [])
-        second = self.emit("blk.addptr %s, %s : !blk.ptr<i32>, i32"
-                           % (first.name, one.name), "ptr", [])
-        self.lines.append("  blk.store %s, %s : !blk.ptr<i32>"
-                          % (first.name, old.name))
-        self.lines.append("  blk.store %s, %s : !blk.ptr<i32>"
-                          % (second.name, seen.name))
+        self.cluster_step()
 
     def specialization(self):
         """blk-specialize's options for this kernel."""
         options = "num-warps=%d" % self.num_warps
+        if self.cluster_size:
+            options += " cluster-size=%d" % self.cluster_size
         if self.divisible:
             options += " divisible-by-16=" + ",".join(map(str,
                                                           self.divisible))
