@@ -8,17 +8,13 @@ STRIDE_Y TOLERANCE"""
 import math
 import sys
 
+from ln_run_out import read_buffers
+
 path, M, N, stride_x, stride_y = sys.argv[1], *map(int, sys.argv[2:6])
 tolerance = float(sys.argv[6])
 eps = 1e-5
 
-arrays = []
-for line in open(path):
-    if line.startswith("#"):
-        arrays.append([])
-    elif line.strip():
-        arrays[-1].append(float(line))
-x, y, w, b, means, rstds = arrays
+x, y, w, b, means, rstds = read_buffers(path)
 
 worst = (0.0, "")
 for row in range(M):
