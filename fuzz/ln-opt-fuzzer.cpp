@@ -4,7 +4,8 @@
 // compile-time parameters are specialized (every blk.constexpr bound to one
 // of 64, 24, 96, 1536 or 4608, on 2, 1, 3, 4 or 9 warps, picked from the
 // input's length so that sizes and warp counts that are not powers of two
-// are explored too; every !blk.typevar to f16); then the whole --blk-to-ptx
+// are explored too; every !blk.typevar to f16; kernels with
+// blk.cluster_reduce in clusters of 1 to 8); then the whole --blk-to-ptx
 // pipeline runs, down to PTX, with prefetch-loads=true for every other
 // length class (loads 1 or 2 iterations ahead, by the class: 3 ahead
 // made the slowest seeds twice as slow under AddressSanitizer, 36 s of
@@ -103,6 +104,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ln::blk::BlkSpecializeOptions options;
     options.bindings.assign(bindings.begin(), bindings.end());
     options.numWarps = kWarps[size / std::size(kSizes) % std::size(kWarps)];
+    // Kernels that exchange across a cluster need one (1, 2, 4 or 8
+    // programs, by the length again); the others stay without.
+    bool exchanges = false;
+    module->walk([&](ln::blk::ClusterReduceOp) { exchanges = true; });
+    if (exchanges)
+      options.clusterSize = 1 << (size / 7 % 4);
     pm.addPass(ln::blk::createBlkSpecialize(options));
   }
   // The pipeline's own option, as the build asks for it.

@@ -550,19 +550,29 @@ LogicalResult ln::interpreter::runKernel(func::FuncOp kernel,
              << (argument.isBuffer ? "buffer" : "scalar") << " given for a "
              << parameter << " parameter";
   auto clusterSize = kernel->getAttrOfType<IntegerAttr>("blk.cluster_size");
-  if (!clusterSize) {
-    for (uint32_t z = 0; z < grid[2]; ++z)
-      for (uint32_t y = 0; y < grid[1]; ++y)
-        for (uint32_t x = 0; x < grid[0]; ++x)
-          if (failed(Program(arguments, {x, y, z}, grid).run(kernel)))
-            return failure();
-    return success();
-  }
-  int64_t size = clusterSize.getInt();
-  if (size < 1 || size > 8 || grid[0] % size != 0)
+  int64_t size = clusterSize ? clusterSize.getInt() : 1;
+  if (clusterSize &&
+      (size < 1 || size > 8 || !llvm::isPowerOf2_64(size) ||
+       grid[0] % size != 0))
     return kernel.emitError("the grid's axis-0 size ")
            << grid[0] << " is not a multiple of the kernel's cluster size "
-           << size << " (blk.cluster_size, 1 to 8)";
+           << size << " (blk.cluster_size, a power of two from 1 to 8)";
+  bool exchanges = false;
+  kernel.walk([&](blk::ClusterReduceOp) { exchanges = true; });
+  // Programs that exchange nothing with each other, or clusters of one
+  // program, run in turn on this thread.
+  if (!exchanges || size == 1) {
+    for (uint32_t z = 0; z < grid[2]; ++z)
+      for (uint32_t y = 0; y < grid[1]; ++y)
+        for (uint32_t x = 0; x < grid[0]; ++x) {
+          Cluster single({x, y, z}, 1);
+          if (failed(Program(arguments, {x, y, z}, grid,
+                             clusterSize ? &single : nullptr)
+                         .run(kernel)))
+            return failure();
+        }
+    return success();
+  }
   for (uint32_t z = 0; z < grid[2]; ++z)
     for (uint32_t y = 0; y < grid[1]; ++y)
       for (uint32_t x = 0; x < grid[0]; x += size) {

@@ -32,7 +32,7 @@
 // CHECK-NEXT: {{^}}2544{{$}}
 // CHECK-NEXT: {{^}}2544{{$}}
 
-// GRID: error: the grid's axis-0 size 6 is not a multiple of the kernel's cluster size 4 (blk.cluster_size, 1 to 8)
+// GRID: error: the grid's axis-0 size 6 is not a multiple of the kernel's cluster size 4 (blk.cluster_size, a power of two from 1 to 8)
 // SKIP: cluster-reduce.mlir:[[@LINE+48]]:{{[0-9]+}}: error: program (1, 0, 0): 'blk.cluster_reduce' waits for program (0, 0, 0) of its cluster, which ended without reaching it
 // DIFFERENT: cluster-reduce.mlir:[[@LINE+71]]:{{[0-9]+}}: error: program (1, 0, 0): 'blk.cluster_reduce' is reached while other programs of the cluster wait at another blk.cluster_reduce
 // DIFFERENT: cluster-reduce.mlir:[[@LINE+63]]:{{[0-9]+}}: note: they wait here

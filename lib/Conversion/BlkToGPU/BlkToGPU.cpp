@@ -330,15 +330,17 @@ struct ConvertBlkToGPUPass
       });
     }
 
-    if (state.arenaBytes + clusterSlotBytes > kMaxSharedBytes)
+    // Each global starts 16-byte aligned: the arena's padding counts.
+    int64_t staticBytes =
+        clusterSlotBytes ? llvm::alignTo(state.arenaBytes, 16) + clusterSlotBytes
+                         : state.arenaBytes;
+    if (staticBytes > kMaxSharedBytes)
       return emitError(loc, "kernel needs ")
-             << state.arenaBytes + clusterSlotBytes
-             << " bytes of shared memory, more than the "
+             << staticBytes << " bytes of shared memory, more than the "
              << kMaxSharedBytes << " a CTA can have statically";
-    if (state.arenaBytes + clusterSlotBytes + state.localBytes >
-        kMaxTotalSharedBytes)
+    if (staticBytes + state.localBytes > kMaxTotalSharedBytes)
       return emitError(loc, "kernel needs ")
-             << state.arenaBytes + clusterSlotBytes << " bytes of static and " << state.localBytes
+             << staticBytes << " bytes of static and " << state.localBytes
              << " bytes of dynamic shared memory (its local blocks), more "
                 "than the "
              << kMaxTotalSharedBytes << " a CTA can have";

@@ -57,7 +57,10 @@ struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
     auto sharedPtr = LLVM::LLVMPointerType::get(context, 3);
     auto clusterPtr = LLVM::LLVMPointerType::get(context, 7);
     TypeRange types = op.getValues().getTypes();
-    int64_t opOffset = state.clusterSlotOffsets.lookup(op);
+    auto placed = state.clusterSlotOffsets.find(op);
+    assert(placed != state.clusterSlotOffsets.end() &&
+           "assignClusterSlots placed every op before the conversion");
+    int64_t opOffset = placed->second;
     auto slot = [&](unsigned i) -> Value {
       Value base = LLVM::AddressOfOp::create(rewriter, loc, sharedPtr,
                                              state.clusterSlotsName.getValue());
@@ -82,7 +85,7 @@ struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(ifOp.thenBlock());
       for (auto [i, value] : llvm::enumerate(adaptor.getValues()))
-        LLVM::StoreOp::create(rewriter, loc, value, slot(i));
+        LLVM::StoreOp::create(rewriter, loc, value, slot(i), kSlotBytes);
     }
 
     // 2. Every peer's values are stored and visible.
@@ -96,7 +99,9 @@ struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
       for (auto [i, type] : llvm::enumerate(types)) {
         Value remote =
             NVVM::MapaOp::create(rewriter, loc, clusterPtr, slot(i), peer);
-        values.push_back(LLVM::LoadOp::create(rewriter, loc, type, remote));
+        // 8-byte aligned: an i64 in one access, not two halves.
+        values.push_back(
+            LLVM::LoadOp::create(rewriter, loc, type, remote, kSlotBytes));
       }
       combined = rank == 0 ? values
                            : inlineCombiner(rewriter, op.getCombiner().front(),

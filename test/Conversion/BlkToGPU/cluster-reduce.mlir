@@ -1,7 +1,8 @@
 // RUN: ln-opt %s -split-input-file --convert-blk-to-gpu --canonicalize --cse --verify-diagnostics | FileCheck %s
 
 // blk.cluster_reduce: thread 0 stores the program's values in the op's own
-// slots of shared memory (8 bytes a value), a cluster barrier makes every
+// slots of shared memory (8 bytes a value, accessed 8-byte aligned: an i64
+// in one access), a cluster barrier makes every
 // peer's visible, then every thread loads each peer's values through
 // mapa (ranks 0, 1, ... in order) and folds them left to right with the
 // combiner. The kernel carries its cluster size to PTX (nvvm.cluster_dim)
@@ -14,21 +15,21 @@
 // CHECK: %[[SLOTS:.*]] = llvm.mlir.addressof @pair_cluster : !llvm.ptr<3>
 // CHECK: %[[THREAD0:.*]] = arith.cmpi eq, %{{.*}}, %c0_i32 : i32
 // CHECK-NEXT: scf.if %[[THREAD0]] {
-// CHECK-NEXT: llvm.store %arg2, %[[SLOTS]] : f32, !llvm.ptr<3>
+// CHECK-NEXT: llvm.store %arg2, %[[SLOTS]] {alignment = 8 : i64} : f32, !llvm.ptr<3>
 // CHECK-NEXT: %[[SLOT1:.*]] = llvm.getelementptr %[[SLOTS]][8] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
-// CHECK-NEXT: llvm.store %arg3, %[[SLOT1]] : i32, !llvm.ptr<3>
+// CHECK-NEXT: llvm.store %arg3, %[[SLOT1]] {alignment = 8 : i64} : i32, !llvm.ptr<3>
 // CHECK-NEXT: }
 // CHECK-NEXT: nvvm.cluster.arrive {aligned}
 // CHECK-NEXT: nvvm.cluster.wait {aligned}
 // CHECK-NEXT: %[[R0V0:.*]] = nvvm.mapa %[[SLOTS]], %c0_i32 : !llvm.ptr<3> -> !llvm.ptr<7>
-// CHECK-NEXT: %[[A0:.*]] = llvm.load %[[R0V0]] : !llvm.ptr<7> -> f32
+// CHECK-NEXT: %[[A0:.*]] = llvm.load %[[R0V0]] {alignment = 8 : i64} : !llvm.ptr<7> -> f32
 // CHECK-NEXT: %[[V1:.*]] = llvm.getelementptr %[[SLOTS]][8]
 // CHECK-NEXT: %[[R0V1:.*]] = nvvm.mapa %[[V1]], %c0_i32 : !llvm.ptr<3> -> !llvm.ptr<7>
-// CHECK-NEXT: %[[N0:.*]] = llvm.load %[[R0V1]] : !llvm.ptr<7> -> i32
+// CHECK-NEXT: %[[N0:.*]] = llvm.load %[[R0V1]] {alignment = 8 : i64} : !llvm.ptr<7> -> i32
 // CHECK-NEXT: %[[R1V0:.*]] = nvvm.mapa %[[SLOTS]], %c1_i32 : !llvm.ptr<3> -> !llvm.ptr<7>
-// CHECK-NEXT: %[[A1:.*]] = llvm.load %[[R1V0]] : !llvm.ptr<7> -> f32
+// CHECK-NEXT: %[[A1:.*]] = llvm.load %[[R1V0]] {alignment = 8 : i64} : !llvm.ptr<7> -> f32
 // CHECK-NEXT: %[[R1V1:.*]] = nvvm.mapa %[[V1]], %c1_i32 : !llvm.ptr<3> -> !llvm.ptr<7>
-// CHECK-NEXT: %[[N1:.*]] = llvm.load %[[R1V1]] : !llvm.ptr<7> -> i32
+// CHECK-NEXT: %[[N1:.*]] = llvm.load %[[R1V1]] {alignment = 8 : i64} : !llvm.ptr<7> -> i32
 // CHECK-NEXT: arith.maximumf %[[A0]], %[[A1]] : f32
 // CHECK-NEXT: arith.addi %[[N0]], %[[N1]] : i32
 // Outside a loop the slots are written once: no second barrier before the
@@ -62,14 +63,14 @@ func.func @pair(%Out: !blk.ptr<f32>, %Count: !blk.ptr<i32>, %v: f32, %n: i32)
 // CHECK-LABEL: gpu.func @twice
 // CHECK-SAME: nvvm.cluster_dim = array<i32: 4, 1, 1>
 // CHECK: %[[FIRST:.*]] = llvm.mlir.addressof @twice_cluster
-// CHECK: llvm.store %arg1, %[[FIRST]] : f32, !llvm.ptr<3>
+// CHECK: llvm.store %arg1, %[[FIRST]] {alignment = 8 : i64} : f32, !llvm.ptr<3>
 // CHECK: nvvm.cluster.arrive {aligned}
 // CHECK-NEXT: nvvm.cluster.wait {aligned}
 // CHECK-COUNT-4: nvvm.mapa %[[FIRST]], %c{{[0-3]}}_i32
 // CHECK-NOT: nvvm.cluster
 // CHECK: scf.for
 // CHECK: %[[STORED:.*]] = llvm.getelementptr %[[FIRST]][8]
-// CHECK-NEXT: llvm.store %{{.*}}, %[[STORED]] : f32, !llvm.ptr<3>
+// CHECK-NEXT: llvm.store %{{.*}}, %[[STORED]] {alignment = 8 : i64} : f32, !llvm.ptr<3>
 // CHECK: nvvm.cluster.arrive {aligned}
 // CHECK-NEXT: nvvm.cluster.wait {aligned}
 // CHECK-NEXT: %[[SECOND:.*]] = llvm.getelementptr %[[FIRST]][8]

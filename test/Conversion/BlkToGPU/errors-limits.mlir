@@ -112,3 +112,35 @@ func.func @dynamic_local(%n: i32) attributes {blk.num_warps = 1 : i32} {
 func.func @local_argument(%X: !blk.ptr<f32>, %L: !blk.local<tensor<128xf32>>) attributes {blk.num_warps = 1 : i32} {
   return
 }
+
+// -----
+
+// The static shared memory counts the 16-byte alignment of each global: an
+// arena of 49144 bytes (6143 i64 partials) padded to 49152, then 8 bytes of
+// cluster slots, is over 48 KB (ptxas refused it: 0xc008 bytes).
+// expected-error @+1 {{kernel needs 49160 bytes of shared memory, more than the 49152 a CTA can have statically}}
+func.func @padded(%X: !blk.ptr<i64>, %Out: !blk.ptr<i64>)
+    attributes {blk.num_warps = 1 : i32, blk.cluster_size = 2 : i32} {
+  %lanes = blk.range : tensor<6143xi32>
+  %bases = blk.splat %X : !blk.ptr<i64> -> tensor<6143x!blk.ptr<i64>>
+  %ptrs = blk.addptr %bases, %lanes : tensor<6143x!blk.ptr<i64>>, tensor<6143xi32>
+  %x = blk.load %ptrs : tensor<6143x!blk.ptr<i64>>
+  %e = blk.expand_dims %x, 1 : tensor<6143xi64> -> tensor<6143x1xi64>
+  %s = blk.reduce %e axis 0 : tensor<6143x1xi64> -> tensor<1xi64> {
+  ^bb0(%a: i64, %b: i64):
+    %t = arith.addi %a, %b : i64
+    blk.yield %t : i64
+  }
+  %s0 = blk.reduce %s axis 0 : tensor<1xi64> -> i64 {
+  ^bb0(%a: i64, %b: i64):
+    %t = arith.addi %a, %b : i64
+    blk.yield %t : i64
+  }
+  %c = blk.cluster_reduce %s0 : i64 -> i64 {
+  ^bb0(%a: i64, %b: i64):
+    %t = arith.addi %a, %b : i64
+    blk.yield %t : i64
+  }
+  blk.store %Out, %c : !blk.ptr<i64>
+  return
+}

@@ -945,3 +945,36 @@ func.func @cluster_reduce_block(%x: tensor<64xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @cluster_reduce_in_combiner(%x: tensor<4xf32>) {
+  %0 = blk.reduce %x axis 0 : tensor<4xf32> -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %t = arith.addf %a, %b : f32
+    // expected-error @+1 {{'blk.cluster_reduce' op cannot be inside the combiner of 'blk.reduce'}}
+    %u = blk.cluster_reduce %t : f32 -> f32 {
+    ^bb0(%c: f32, %d: f32):
+      %w = arith.addf %c, %d : f32
+      blk.yield %w : f32
+    }
+    blk.yield %u : f32
+  }
+  return
+}
+
+// -----
+
+func.func @cluster_reduce_in_cluster_combiner(%v: f32) {
+  %0 = blk.cluster_reduce %v : f32 -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    // expected-error @+1 {{'blk.cluster_reduce' op cannot be inside the combiner of 'blk.cluster_reduce'}}
+    %u = blk.cluster_reduce %a : f32 -> f32 {
+    ^bb0(%c: f32, %d: f32):
+      %w = arith.addf %c, %d : f32
+      blk.yield %w : f32
+    }
+    blk.yield %u : f32
+  }
+  return
+}

@@ -517,6 +517,14 @@ LogicalResult ReduceOp::verifyRegions() {
 LogicalResult ClusterReduceOp::verify() {
   if (getValues().empty())
     return emitOpError("combines at least one value");
+  // A combiner runs at every step of a tree, in some threads only: an
+  // exchange there would be neither uniform nor once per program.
+  Operation *combiner = (*this)->getParentOfType<ReduceOp>();
+  if (!combiner)
+    combiner = (*this)->getParentOfType<ClusterReduceOp>();
+  if (combiner)
+    return emitOpError("cannot be inside the combiner of '")
+           << combiner->getName() << "'";
   if (getResults().getTypes() != getValues().getTypes())
     return emitOpError("results must have the values' types");
   return success();

@@ -355,9 +355,10 @@ def Blk_ClusterReduceOp : Blk_Op<"cluster_reduce", [IsolatedFromAbove]> {
 
     Every program of a cluster must reach each `blk.cluster_reduce` the
     same number of times, in the same order (control flow uniform across
-    the cluster, as it is across a program for every blk op): a program
-    that waits for a peer that never comes waits forever on the GPU, and
-    the CPU evaluator reports it.
+    the cluster, as it is across a program for every blk op); otherwise
+    the behaviour is undefined (on the GPU a program may wait forever, or
+    pair with a peer's later exchange), and the CPU evaluator reports it.
+    It cannot be inside a combiner, which runs in some threads only.
 
     ```mlir
     %row_sum = blk.cluster_reduce %part_sum : f32 -> f32 {
