@@ -16,10 +16,15 @@
 //      program gets the same bits;
 //   4. in a loop only, waits at a second cluster barrier, so that no CTA
 //      overwrites its slots on the next iteration while a peer may still
-//      read them. Outside loops each op's slots are written once, and the
-//      barrier every cluster kernel ends with (convert-blk-to-gpu adds it
-//      before each return) keeps a CTA's shared memory alive until its
-//      peers have read it.
+//      read them; unless the loop's body has another blk.cluster_reduce
+//      that runs every iteration: every peer reaches that op's barrier
+//      only after reading this op's slots, and this program writes them
+//      again only after that barrier, so the other op's barrier does the
+//      waiting (a LayerNorm row's two exchanges then cost two cluster
+//      barriers, not four). Outside loops each op's slots are written
+//      once, and the barrier every cluster kernel ends with
+//      (convert-blk-to-gpu adds it before each return) keeps a CTA's
+//      shared memory alive until its peers have read it.
 //
 // Every CTA keeps its values at the same address of its own shared memory;
 // `mapa` maps that address to the CTA of a given rank in the cluster, and
@@ -46,6 +51,25 @@ namespace {
 /// Bytes of one value's slot: i32, i64, f32 and f64 all fit, aligned.
 constexpr int64_t kSlotBytes = 8;
 
+/// Whether `op` runs again while a peer may still read its slots with no
+/// other cluster barrier in between: it is in a loop, and, unless the
+/// loop is an scf.for whose body runs another blk.cluster_reduce every
+/// iteration (a direct child of the body: not under a branch), it must
+/// wait for its peers' reads itself. Decided before the conversion, which
+/// replaces the ops one by one.
+bool mustWaitForReads(blk::ClusterReduceOp op) {
+  auto loop = op->getParentOfType<LoopLikeOpInterface>();
+  if (!loop)
+    return false;
+  auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+  if (!forOp)
+    return true;
+  for (Operation &sibling : forOp.getBody()->without_terminator())
+    if (isa<blk::ClusterReduceOp>(sibling) && &sibling != op.getOperation())
+      return false;
+  return true;
+}
+
 struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
   using BlkPattern::BlkPattern;
 
@@ -57,10 +81,10 @@ struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
     auto sharedPtr = LLVM::LLVMPointerType::get(context, 3);
     auto clusterPtr = LLVM::LLVMPointerType::get(context, 7);
     TypeRange types = op.getValues().getTypes();
-    auto placed = state.clusterSlotOffsets.find(op);
-    assert(placed != state.clusterSlotOffsets.end() &&
+    auto placed = state.clusterSlots.find(op);
+    assert(placed != state.clusterSlots.end() &&
            "assignClusterSlots placed every op before the conversion");
-    int64_t opOffset = placed->second;
+    int64_t opOffset = placed->second.offset;
     auto slot = [&](unsigned i) -> Value {
       Value base = LLVM::AddressOfOp::create(rewriter, loc, sharedPtr,
                                              state.clusterSlotsName.getValue());
@@ -108,9 +132,9 @@ struct ClusterReduceOpLowering : public BlkPattern<blk::ClusterReduceOp> {
                                             combined, values);
     }
 
-    // 4. In a loop, the slots are written again: wait until every peer
-    // has read them.
-    if (op->getParentOfType<LoopLikeOpInterface>())
+    // 4. Written again later in a loop that has no other exchange every
+    // iteration: wait until every peer has read them.
+    if (placed->second.waitForReads)
       clusterBarrier();
     rewriter.replaceOp(op, combined);
     return success();
@@ -123,7 +147,7 @@ int64_t blk_to_gpu::assignClusterSlots(Operation *kernel,
                                        LoweringState &state) {
   int64_t end = 0;
   kernel->walk([&](blk::ClusterReduceOp op) {
-    state.clusterSlotOffsets[op] = end;
+    state.clusterSlots[op] = {end, mustWaitForReads(op)};
     end += kSlotBytes * op.getValues().size();
   });
   return end;

@@ -59,11 +59,16 @@ struct LoweringState {
   int64_t localBytes = 0;
   /// The `llvm.mlir.global` in address space 3 where each
   /// blk.cluster_reduce puts its program's values for the cluster's other
-  /// programs to read, and where in it each op's values go (bytes; every op
-  /// has its own place: a peer may still be reading one op's values while
-  /// this program writes the next op's).
+  /// programs to read, and, for each op, where in it its values go (bytes;
+  /// every op has its own place: a peer may still be reading one op's
+  /// values while this program writes the next op's) and whether it must
+  /// wait for its peers' reads before going on (ClusterOpsToGPU.cpp).
+  struct ClusterSlots {
+    int64_t offset;
+    bool waitForReads;
+  };
   mlir::StringAttr clusterSlotsName;
-  llvm::DenseMap<mlir::Operation *, int64_t> clusterSlotOffsets;
+  llvm::DenseMap<mlir::Operation *, ClusterSlots> clusterSlots;
   /// The kernel's blk.cluster_size (0: not a cluster kernel).
   int64_t clusterSize = 0;
 };
@@ -181,7 +186,8 @@ void populateClusterOpPatterns(const BlkTypeConverter &converter,
                                LoweringState &state,
                                mlir::RewritePatternSet &patterns);
 /// Gives every blk.cluster_reduce of `kernel` its place in the cluster
-/// slots (state.clusterSlotOffsets); returns the slots' bytes.
+/// slots, and says which must wait for their peers' reads
+/// (state.clusterSlots); returns the slots' bytes.
 int64_t assignClusterSlots(mlir::Operation *kernel, LoweringState &state);
 void populateAtomicOpPatterns(const BlkTypeConverter &converter,
                               LoweringState &state,

@@ -135,3 +135,81 @@ func.func @odd_cluster(%Out: !blk.ptr<f32>, %v: f32)
   blk.store %Out, %v : !blk.ptr<f32>
   return
 }
+
+// -----
+
+// A loop whose body exchanges twice every iteration: each exchange's
+// barrier waits for the peers' reads of the other's slots, so neither
+// needs a second barrier (two cluster barriers an iteration, not four).
+// An exchange under a branch does not run every iteration: the one beside
+// it still waits for its own slots' reads, the branched one need not.
+// CHECK-LABEL: gpu.func @two_per_iteration
+// CHECK: scf.for
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-COUNT-2: nvvm.mapa
+// CHECK-NOT: nvvm.cluster
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-COUNT-2: nvvm.mapa
+// CHECK-NOT: nvvm.cluster
+// CHECK: scf.yield
+// CHECK-LABEL: gpu.func @one_under_a_branch
+// CHECK: scf.for
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-COUNT-2: nvvm.mapa
+// CHECK-NOT: scf.if
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-NEXT: scf.if
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-COUNT-2: nvvm.mapa
+// CHECK-NOT: nvvm.cluster
+// CHECK: scf.yield
+func.func @two_per_iteration(%Out: !blk.ptr<f32>, %v: f32, %n: i32)
+    attributes {blk.num_warps = 1 : i32, blk.cluster_size = 2 : i32} {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %total = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %v) -> (f32) : i32 {
+    %sum = blk.cluster_reduce %acc : f32 -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      blk.yield %s : f32
+    }
+    %most = blk.cluster_reduce %sum : f32 -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %m = arith.maximumf %a, %b : f32
+      blk.yield %m : f32
+    }
+    scf.yield %most : f32
+  }
+  blk.store %Out, %total : !blk.ptr<f32>
+  return
+}
+func.func @one_under_a_branch(%Out: !blk.ptr<f32>, %v: f32, %n: i32, %c: i1)
+    attributes {blk.num_warps = 1 : i32, blk.cluster_size = 2 : i32} {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %total = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %v) -> (f32) : i32 {
+    %sum = blk.cluster_reduce %acc : f32 -> f32 {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      blk.yield %s : f32
+    }
+    %next = scf.if %c -> (f32) {
+      %most = blk.cluster_reduce %sum : f32 -> f32 {
+      ^bb0(%a: f32, %b: f32):
+        %m = arith.maximumf %a, %b : f32
+        blk.yield %m : f32
+      }
+      scf.yield %most : f32
+    } else {
+      scf.yield %sum : f32
+    }
+    scf.yield %next : f32
+  }
+  blk.store %Out, %total : !blk.ptr<f32>
+  return
+}
