@@ -2,15 +2,14 @@
 r's sum is the sum of 1024 r .. 1024 r + 1023; each of the 8 programs of
 its cluster must have written it. Usage: check-cluster-row-sums.py OUT"""
 
+import os
 import sys
 
-arrays = []
-for line in open(sys.argv[1]):
-    if line.startswith("#"):
-        arrays.append([])
-    elif line.strip():
-        arrays[-1].append(int(line))
-out = arrays[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "Tools", "Inputs"))
+from ln_run_out import read_buffers  # noqa: E402
+
+out = read_buffers(sys.argv[1], int)[1]
 wrong = []
 for index, got in enumerate(out):
     row = index // 8
