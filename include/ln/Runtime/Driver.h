@@ -35,6 +35,7 @@ namespace ln::runtime {
   X(cuModuleUnload)                                                            \
   X(cuLaunchKernel)                                                            \
   X(cuOccupancyMaxActiveBlocksPerMultiprocessor)                              \
+  X(cuOccupancyMaxActiveClusters)                                              \
   X(cuMemAlloc)                                                                \
   X(cuMemFree)                                                                 \
   X(cuMemcpyHtoD)                                                              \
