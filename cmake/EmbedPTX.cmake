@@ -2,7 +2,7 @@
 #
 # Run as `cmake -DOUTPUT=<file.cpp> -DENTRIES=<records> -P EmbedPTX.cmake`
 # where each record (separated by `;` or by newlines in ENTRIES_FILE) is
-#   ptx-file|entry|dtype|blockSize|blockSizeM|numWarps|rowsPerProgram|aligned|clusterSize
+#   ptx-file|entry|dtype|blockSize|blockSizeM|numWarps|rowsPerProgram|aligned
 # and writes a C++ source defining ln::runtime::embeddedKernels() with each
 # PTX file as a raw string literal. An empty list gives an empty table.
 
@@ -23,7 +23,6 @@ foreach(record IN LISTS ENTRIES)
   list(GET fields 5 warps)
   list(GET fields 6 rows_per_program)
   list(GET fields 7 aligned)
-  list(GET fields 8 cluster_size)
   file(READ "${ptx_file}" ptx)
   string(TOUPPER "LN_${dtype}" dtype_enum)
   if(aligned)
@@ -34,7 +33,7 @@ foreach(record IN LISTS ENTRIES)
   string(APPEND definitions
     "static const char kPTX${index}[] = R\"ln_ptx(${ptx})ln_ptx\";\n")
   string(APPEND rows
-    "    {\"${entry}\", ${dtype_enum}, ${block}, ${block_m}, ${warps}, ${rows_per_program}, ${aligned_value}, kPTX${index}, ${cluster_size}},\n")
+    "    {\"${entry}\", ${dtype_enum}, ${block}, ${block_m}, ${warps}, ${rows_per_program}, ${aligned_value}, kPTX${index}},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 

@@ -76,24 +76,6 @@ const EmbeddedKernel *ln::runtime::selectKernel(const EmbeddedKernel *table,
   return fitting ? fitting : allowLoop ? largest : nullptr;
 }
 
-int64_t ln::runtime::getClusterColumns(const EmbeddedKernel &kernel) {
-  return int64_t(kernel.blockSize) * kernel.clusterSize;
-}
-
-const EmbeddedKernel *ln::runtime::selectClusterKernel(
-    const EmbeddedKernel *table, size_t count, const char *entry,
-    ln_dtype dtype, int64_t N, bool aligned) {
-  const EmbeddedKernel *fitting = nullptr;
-  for (size_t i = 0; i < count; ++i) {
-    const EmbeddedKernel &kernel = table[i];
-    if (isSpecialization(kernel, entry, dtype, aligned) &&
-        getClusterColumns(kernel) >= N &&
-        (!fitting || getClusterColumns(kernel) < getClusterColumns(*fitting)))
-      fitting = &kernel;
-  }
-  return fitting;
-}
-
 const EmbeddedKernel *
 ln::runtime::selectForwardKernel(const EmbeddedKernel *table, size_t count,
                                  ln_dtype dtype, int64_t N, bool aligned) {
@@ -102,24 +84,17 @@ ln::runtime::selectForwardKernel(const EmbeddedKernel *table, size_t count,
                    /*allowLoop=*/true),
       selectKernel(table, count, kPersistentForwardKernel, dtype, N, aligned,
                    /*allowLoop=*/false),
-      selectClusterKernel(table, count, kClusterForwardKernel, dtype, N,
-                          aligned),
       N);
 }
 
 const EmbeddedKernel *
 ln::runtime::preferForwardKernel(const EmbeddedKernel *oneRow,
-                                 const EmbeddedKernel *persistent,
-                                 const EmbeddedKernel *cluster, int64_t N) {
+                                 const EmbeddedKernel *persistent, int64_t N) {
   // Where the one-row kernel would walk the row in chunks (two or three
-  // passes over X), a persistent block holding it reads X once; past the
-  // persistent blocks, so does a cluster holding it.
-  bool oneRowLoops = oneRow && oneRow->blockSize < N;
+  // passes over X), a persistent block holding it reads X once.
   if (persistent && oneRow &&
-      (persistent->blockSize == oneRow->blockSize || oneRowLoops))
+      (persistent->blockSize == oneRow->blockSize || oneRow->blockSize < N))
     return persistent;
-  if (cluster && (oneRowLoops || !oneRow))
-    return cluster;
   return oneRow;
 }
 
@@ -201,18 +176,6 @@ int64_t ln::runtime::getMaxPersistentPrograms(const EmbeddedKernel &kernel) {
                       kMaxMultiprocessors);
 }
 
-BackwardPlan ln::runtime::planClusterBackward(int64_t M, int64_t N,
-                                               int64_t clusterSize,
-                                               int64_t maxClusters) {
-  BackwardPlan plan;
-  plan.path = BackwardPath::Cluster;
-  plan.clusterSize = clusterSize;
-  plan.programs = std::min(M, maxClusters);
-  plan.partialRows = plan.programs;
-  layOutPartials(plan, N);
-  return plan;
-}
-
 BackwardPlan ln::runtime::planSplitBackward(int64_t M, int64_t N,
                                             int64_t tileRows,
                                             int64_t tileColumns) {
@@ -268,14 +231,6 @@ const EmbeddedKernel *ln::runtime::findKernel(const char *entry, ln_dtype dtype,
   KernelGroup group = findKernelGroup(entry, dtype, aligned);
   return selectKernel(group.table, group.count, entry, dtype, columns, aligned,
                       allowLoop);
-}
-
-const EmbeddedKernel *ln::runtime::findClusterKernel(const char *entry,
-                                                     ln_dtype dtype, int64_t N,
-                                                     bool aligned) {
-  KernelGroup group = findKernelGroup(entry, dtype, aligned);
-  return selectClusterKernel(group.table, group.count, entry, dtype, N,
-                             aligned);
 }
 
 namespace {
@@ -343,12 +298,6 @@ BackwardPlan ln::runtime::planBackward(ln_dtype dtype, int64_t M, int64_t N,
     return planPersistentBackward(M, N, getMaxPersistentPrograms(*persistent));
   if (fused)
     return planFusedBackward(M, N, fused->rowsPerProgram);
-  if (algorithm != LN_BACKWARD_LOCKED)
-    if (const EmbeddedKernel *cluster =
-            findClusterKernel(kClusterBackwardDxKernel, dtype, N, aligned))
-      return planClusterBackward(M, N, cluster->clusterSize,
-                                 getMaxPersistentPrograms(*cluster) /
-                                     cluster->clusterSize);
   const EmbeddedKernel &slabs =
       requireKernel(kSplitBackwardDwDbKernel, dtype, N, /*aligned=*/false,
                     /*allowLoop=*/true);
@@ -500,28 +449,22 @@ void ln::runtime::layerNormForward(ln_dtype dtype, CUstream stream, int64_t M,
       findKernel(kForwardKernel, dtype, N, aligned, /*allowLoop=*/true),
       findKernel(kPersistentForwardKernel, dtype, N, aligned,
                  /*allowLoop=*/false),
-      findClusterKernel(kClusterForwardKernel, dtype, N, aligned), N);
+      N);
   const EmbeddedKernel &kernel =
       selected ? *selected
                : requireKernel(kForwardKernel, dtype, N, aligned,
                                /*allowLoop=*/true);
   Context context = Context::get();
   int32_t n = int32_t(N);
-  if (kernel.clusterSize > 1 ||
-      std::strcmp(kernel.entry, kPersistentForwardKernel) == 0) {
-    // One program (one cluster, its programs along x) per CTA (cluster)
-    // the GPU holds at once, each over every programs-th row; never more
-    // programs than rows.
+  if (std::strcmp(kernel.entry, kPersistentForwardKernel) == 0) {
+    // One program per CTA the GPU holds at once, each over every
+    // programs-th row; never more programs than rows.
     int32_t m = int32_t(M);
-    bool split = kernel.clusterSize > 1;
-    int64_t programs = std::min<int64_t>(
-        M, split ? context.getResidentClusters(kernel)
-                 : context.getResidentPrograms(kernel));
+    int64_t programs =
+        std::min<int64_t>(M, context.getResidentPrograms(kernel));
     void *arguments[] = {&x,          &y,          &weight, &bias, &mean, &rstd,
                          &xRowStride, &yRowStride, &m,      &n,    &eps};
-    Dim3 grid = split ? Dim3{unsigned(kernel.clusterSize), unsigned(programs), 1}
-                      : Dim3{unsigned(programs), 1, 1};
-    context.launch(kernel, grid, arguments, stream);
+    context.launch(kernel, {unsigned(programs), 1, 1}, arguments, stream);
     return;
   }
   void *arguments[] = {&x,    &y,          &weight,     &bias, &mean,
@@ -590,19 +533,6 @@ void ln::runtime::layerNormBackward(
         &dx,   &dy,          &partialDw,   &partialDb,  &x, &weight, &mean,
         &rstd, &dxRowStride, &dyRowStride, &xRowStride, &m, &n};
     context.launch(dxKernel, {unsigned(programs), 1, 1}, arguments, stream);
-  } else if (plan.path == BackwardPath::Cluster) {
-    const EmbeddedKernel *dxKernel =
-        findClusterKernel(kClusterBackwardDxKernel, dtype, N, aligned);
-    // Planned with this kernel: it is there.
-    int64_t clusters =
-        std::min(plan.programs, context.getResidentClusters(*dxKernel));
-    partialRows = int32_t(clusters);
-    void *arguments[] = {
-        &dx,   &dy,          &partialDw,   &partialDb,  &x, &weight, &mean,
-        &rstd, &dxRowStride, &dyRowStride, &xRowStride, &m, &n};
-    context.launch(*dxKernel,
-                   {unsigned(dxKernel->clusterSize), unsigned(clusters), 1},
-                   arguments, stream);
   } else if (plan.path == BackwardPath::Fused) {
     const EmbeddedKernel &dxKernel = requireKernel(
         kBackwardDxKernel, dtype, N, aligned, /*allowLoop=*/false);

@@ -36,9 +36,6 @@ struct ModuleCache {
   std::map<const EmbeddedKernel *, unsigned> dynamicShared;
   /// getResidentPrograms() by context and kernel.
   std::map<std::pair<CUcontext, const EmbeddedKernel *>, int64_t> resident;
-  /// getResidentClusters() by context and kernel.
-  std::map<std::pair<CUcontext, const EmbeddedKernel *>, int64_t>
-      residentClusters;
   /// getMultiprocessorCount() by context.
   std::map<CUcontext, int> multiprocessors;
 };
@@ -246,25 +243,6 @@ int64_t Context::getResidentPrograms(const EmbeddedKernel &kernel) const {
     return std::max<int64_t>(1, int64_t(perMultiprocessor) *
                                     getMultiprocessorCount());
   });
-}
-
-int64_t Context::getResidentClusters(const EmbeddedKernel &kernel) const {
-  return lookupOrCompute(
-      getModuleCache().residentClusters, {handle, &kernel}, [&] {
-        // The cluster shape is the PTX's (.reqnctapercluster), so the
-        // configuration names none; the grid is one cluster.
-        CUlaunchConfig config = {};
-        config.gridDimX = unsigned(kernel.clusterSize);
-        config.gridDimY = config.gridDimZ = 1;
-        config.blockDimX = unsigned(32 * kernel.numWarps);
-        config.blockDimY = config.blockDimZ = 1;
-        config.sharedMemBytes = ln::runtime::getDynamicSharedBytes(kernel);
-        int clusters = 0;
-        check(driver->cuOccupancyMaxActiveClusters(
-                  &clusters, getFunction(kernel), &config),
-              "cuOccupancyMaxActiveClusters");
-        return std::max<int64_t>(1, clusters);
-      });
 }
 
 CUfunction Context::getFunctionOfText(const std::string &ptx,

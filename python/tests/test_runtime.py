@@ -177,16 +177,10 @@ def test_workspace_size(kernels_embedded):
     assert size(_runtime.DType.F16, 8, 0) == 0
     assert size(_runtime.DType.F16, 8, 2**31) == 0
     assert size(999, 8, 8) == 0  # not an ln_dtype
-    # Rows wider than the persistent kernels, to 65536 features, are split
-    # across clusters: a partial row per cluster, at most one per row (two
-    # here), for dw and for db, no locks.
-    def partial_rows(rows, features):
-        return (rows * features * 4 + 255) // 256 * 256
-
-    assert size(_runtime.DType.F32, 2, 20000) == 2 * partial_rows(2, 20000)
-    # Wider rows sum over slabs of rows, here one (two rows): one partial
-    # row each for dw and db.
-    assert size(_runtime.DType.F32, 2, 70000) == 2 * partial_rows(1, 70000)
+    # Rows wider than the fused kernels sum over slabs of rows, here one
+    # (two rows): one partial row each for dw and db, no locks.
+    partial_row = (20000 * 4 + 255) // 256 * 256
+    assert size(_runtime.DType.F32, 2, 20000) == 2 * partial_row
 
 
 def test_launch_ptx_rejects_bad_launches(runtime_library):

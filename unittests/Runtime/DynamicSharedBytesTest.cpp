@@ -91,8 +91,7 @@ TEST(DynamicSharedBytes, RefusesAMalformedRecord) {
 // past 10240 aligned and throughout generic), and the split dx kernels
 // where the sums in registers spilled (generic f16 and bf16, aligned f32);
 // the persistent forward kernels past 16384 features hold each row, 2
-// bytes a feature; the cluster backward dx kernels hold their part's two
-// sums. No other kernel asks for dynamic shared memory.
+// bytes a feature. No other kernel asks for dynamic shared memory.
 TEST(DynamicSharedBytes, EmbeddedKernelsRecordTheirLocalBlocks) {
   size_t count = 0;
   const EmbeddedKernel *table = embeddedKernels(count);
@@ -106,9 +105,8 @@ TEST(DynamicSharedBytes, EmbeddedKernelsRecordTheirLocalBlocks) {
     int64_t xHatFrom = kernel.dtype == LN_F32 ? (kernel.aligned ? 10240 : 8192)
                                               : (kernel.aligned ? 14336 : 9728);
     bool xHat = wide && kernel.blockSize > xHatFrom;
-    bool splitSums = (std::strcmp(kernel.entry, kSplitBackwardDxKernel) == 0 &&
-                      (kernel.dtype == LN_F32) == kernel.aligned) ||
-                     std::strcmp(kernel.entry, kClusterBackwardDxKernel) == 0;
+    bool splitSums = std::strcmp(kernel.entry, kSplitBackwardDxKernel) == 0 &&
+                     (kernel.dtype == LN_F32) == kernel.aligned;
     bool rowHeld = std::strcmp(kernel.entry, kPersistentForwardKernel) == 0 &&
                    kernel.blockSize > 16384;
     unsigned expected = xHat                ? 12 * kernel.blockSize
@@ -121,7 +119,7 @@ TEST(DynamicSharedBytes, EmbeddedKernelsRecordTheirLocalBlocks) {
         << (kernel.aligned ? " aligned" : " generic");
     withLocals += expected != 0;
   }
-  EXPECT_EQ(withLocals, 125);
+  EXPECT_EQ(withLocals, 107);
 }
 
 } // namespace

@@ -37,7 +37,6 @@ TEST(EmbedPTX, RecordsBecomeTableEntries) {
   EXPECT_EQ(table[0].numWarps, 4);
   EXPECT_EQ(table[0].rowsPerProgram, 16);
   EXPECT_TRUE(table[0].aligned);
-  EXPECT_EQ(table[0].clusterSize, 1);
 
   EXPECT_STREQ(table[1].entry, "second_entry");
   EXPECT_EQ(table[1].dtype, LN_BF16);
@@ -46,7 +45,6 @@ TEST(EmbedPTX, RecordsBecomeTableEntries) {
   EXPECT_EQ(table[1].numWarps, 8);
   EXPECT_EQ(table[1].rowsPerProgram, 0);
   EXPECT_FALSE(table[1].aligned);
-  EXPECT_EQ(table[1].clusterSize, 8);
 }
 
 TEST(EmbedPTX, TextIsKeptByteForByte) {

@@ -47,21 +47,6 @@ TEST(LayerNormPlan, FewRowsUseFewBuffers) {
   EXPECT_EQ(plan.partialRows, 3);
 }
 
-/// A lock-free plan's layout: `programs` programs (or clusters), a partial
-/// row of N f32 each, in two 256-byte-aligned buffers from the workspace's
-/// start.
-void expectPartialRowPerProgram(const BackwardPlan &plan, int64_t N,
-                                int64_t programs) {
-  EXPECT_EQ(plan.programs, programs);
-  EXPECT_EQ(plan.partialRows, plan.programs);
-  EXPECT_EQ(plan.lockBytes, 0u);
-  EXPECT_EQ(plan.dwOffset, 0u);
-  EXPECT_EQ(plan.dbOffset % 256, 0u);
-  EXPECT_GE(plan.dbOffset, size_t(plan.partialRows) * N * sizeof(float));
-  EXPECT_GE(plan.workspaceBytes - plan.dbOffset,
-            size_t(plan.partialRows) * N * sizeof(float));
-}
-
 TEST(LayerNormPlan, PersistentBackwardPartialRows) {
   // One partial row per program, at most kMaxPersistentPrograms of them
   // whatever the GPU, and no locks.
@@ -69,8 +54,14 @@ TEST(LayerNormPlan, PersistentBackwardPartialRows) {
     BackwardPlan plan = planPersistentBackward(M, /*N=*/1000);
     SCOPED_TRACE("M=" + std::to_string(M));
     EXPECT_EQ(plan.path, BackwardPath::Persistent);
-    expectPartialRowPerProgram(plan, 1000,
-                               std::min<int64_t>(M, kMaxPersistentPrograms));
+    EXPECT_EQ(plan.programs, std::min<int64_t>(M, kMaxPersistentPrograms));
+    EXPECT_EQ(plan.partialRows, plan.programs);
+    EXPECT_EQ(plan.lockBytes, 0u);
+    EXPECT_EQ(plan.dwOffset, 0u);
+    EXPECT_EQ(plan.dbOffset % 256, 0u);
+    EXPECT_GE(plan.dbOffset, size_t(plan.partialRows) * 1000 * sizeof(float));
+    EXPECT_GE(plan.workspaceBytes - plan.dbOffset,
+              size_t(plan.partialRows) * 1000 * sizeof(float));
   }
 }
 
@@ -95,50 +86,6 @@ TEST(LayerNormPlan, PersistentRowsFollowTheKernel) {
   // So the workspace at 16384 is 2 x 256 f32 rows, not 2 x 1024.
   EXPECT_LT(getBackwardWorkspaceBytes(LN_BF16, 65536, 16384),
             size_t(2) * 1024 * 16384 * sizeof(float));
-}
-
-TEST(LayerNormPlan, ClusterBackwardPartialRows) {
-  // One partial row per cluster, at most the plan's maximum, never more
-  // clusters than rows, and no locks.
-  for (int64_t M : {1, 7, 96, 97, 65536}) {
-    BackwardPlan plan = planClusterBackward(M, /*N=*/40000, /*clusterSize=*/8,
-                                            /*maxClusters=*/96);
-    SCOPED_TRACE("M=" + std::to_string(M));
-    EXPECT_EQ(plan.path, BackwardPath::Cluster);
-    EXPECT_EQ(plan.clusterSize, 8);
-    expectPartialRowPerProgram(plan, 40000, std::min<int64_t>(M, 96));
-  }
-}
-
-// A cluster plan reserves a partial row for every cluster a GPU of
-// kMaxMultiprocessors could hold: its kernel's CTAs (one a multiprocessor
-// by its 64 KB of sums and 16 warps: 3 by shared memory) over the
-// cluster's size.
-TEST(LayerNormPlan, ClusterRowsFollowTheKernel) {
-  size_t count = 0;
-  if (!embeddedKernels(count) || count == 0)
-    GTEST_SKIP() << "built without kernels (LN_BUILD_COMPILER=OFF)";
-  for (auto [N, clusterSize] : {std::pair<int64_t, int64_t>{16385, 4},
-                                {32768, 4},
-                                {32769, 8},
-                                {65536, 8}}) {
-    BackwardPlan plan = planBackward(LN_BF16, 65536, N, LN_BACKWARD_AUTO,
-                                     /*aligned=*/true);
-    SCOPED_TRACE("N=" + std::to_string(N));
-    EXPECT_EQ(plan.path, BackwardPath::Cluster);
-    EXPECT_EQ(plan.clusterSize, clusterSize);
-    EXPECT_EQ(plan.partialRows, 3 * kMaxMultiprocessors / clusterSize);
-  }
-  // Unaligned f16 rows past 11264 (no persistent kernel) on clusters of 2.
-  BackwardPlan plan =
-      planBackward(LN_F16, 4096, 11265, LN_BACKWARD_PARTIAL_ROWS, false);
-  EXPECT_EQ(plan.path, BackwardPath::Cluster);
-  EXPECT_EQ(plan.clusterSize, 2);
-  // The locked algorithm has no cluster kernel: split.
-  EXPECT_EQ(planBackward(LN_F16, 4096, 40000, LN_BACKWARD_LOCKED).path,
-            BackwardPath::Split);
-  // Wider than every cluster: split.
-  EXPECT_EQ(planBackward(LN_F16, 4096, 65537).path, BackwardPath::Split);
 }
 
 TEST(LayerNormPlan, SplitBackwardSlabs) {
@@ -177,11 +124,9 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     // 7168 unaligned with the sums in registers, then with the sums in
     // shared memory to 16384 aligned and 11264 unaligned; f32 to 4096,
     // then (no persistent block between) the locked kernel to 8192, then
-    // persistent again to 14336 aligned and 10240 unaligned. Then rows
-    // split across a cluster to 65536; wider ones split.
+    // persistent again to 14336 aligned and 10240 unaligned. Else split.
     constexpr BackwardPath P = BackwardPath::Persistent,
-                           F = BackwardPath::Fused, C = BackwardPath::Cluster,
-                           S = BackwardPath::Split;
+                           F = BackwardPath::Fused, S = BackwardPath::Split;
     struct Expected {
       int64_t N;
       BackwardPath halvesAligned, halvesUnaligned, f32Aligned, f32Unaligned;
@@ -189,10 +134,10 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     const Expected expectations[] = {
         {4096, P, P, P, P},   {4097, P, P, F, F},   {5632, P, P, F, F},
         {7168, P, P, F, F},   {7169, P, P, F, F},   {8192, P, P, F, F},
-        {8193, P, P, P, P},   {10240, P, P, P, P},  {10241, P, P, P, C},
-        {10752, P, P, P, C},  {11264, P, P, P, C},  {11265, P, C, P, C},
-        {14336, P, C, P, C},  {14337, P, C, C, C},  {16384, P, C, C, C},
-        {16385, C, C, C, C},  {65536, C, C, C, C},  {65537, S, S, S, S}};
+        {8193, P, P, P, P},   {10240, P, P, P, P},  {10241, P, P, P, S},
+        {10752, P, P, P, S},  {11264, P, P, P, S},  {11265, P, S, P, S},
+        {14336, P, S, P, S},
+        {14337, P, S, S, S},  {16384, P, S, S, S},  {16385, S, S, S, S}};
     for (const Expected &expected : expectations)
       for (bool aligned : {false, true}) {
         SCOPED_TRACE("N=" + std::to_string(expected.N) +
@@ -219,7 +164,7 @@ TEST(LayerNormPlan, EmbeddedPathsByWidth) {
     EXPECT_EQ(planBackward(dtype, 4096, 6000, LN_BACKWARD_LOCKED).path,
               BackwardPath::Fused);
     // The workspace fits every algorithm's plan.
-    for (int64_t N : {1, 100, 4096, 5000, 8192, 12000, 20000, 65536, 70000}) {
+    for (int64_t N : {1, 100, 4096, 5000, 8192, 12000, 20000}) {
       size_t bytes = getBackwardWorkspaceBytes(dtype, 4096, N);
       for (ln_backward_algorithm algorithm :
            {LN_BACKWARD_AUTO, LN_BACKWARD_PARTIAL_ROWS, LN_BACKWARD_LOCKED})
@@ -326,9 +271,6 @@ TEST(LayerNormPlan, ForwardSelection) {
       {kPersistentForwardKernel, LN_F16, 4096, 0, 8, 0, false, "rows 4096"},
       {kForwardKernel, LN_F16, 4096, 0, 8, 0, false, "row 4096 generic"},
       {kPersistentForwardKernel, LN_F16, 8192, 0, 16, 0, true, "rows 8192"},
-      {kClusterForwardKernel, LN_F16, 8192, 0, 16, 0, true, "cluster 2", 2},
-      {kClusterForwardKernel, LN_F16, 4096, 0, 16, 0, true, "cluster 8", 8},
-      {kClusterForwardKernel, LN_F16, 8192, 0, 16, 0, true, "cluster 4", 4},
   };
   size_t count = sizeof(table) / sizeof(table[0]);
   auto pick = [&](int64_t N, bool aligned) -> std::string {
@@ -345,18 +287,12 @@ TEST(LayerNormPlan, ForwardSelection) {
   EXPECT_EQ(pick(4097, true), "rows 8192");
   EXPECT_EQ(pick(8192, true), "rows 8192");
   // ... not where the one-row kernel has a smaller block, or the flavour
-  // has no persistent kernel.
+  // has no persistent kernel, or the row is wider than every persistent
+  // block (the one-row kernel loops).
   EXPECT_EQ(pick(1000, true), "row 1024");
   EXPECT_EQ(pick(3000, true), "row 4096");
+  EXPECT_EQ(pick(8193, true), "row 4096");
   EXPECT_EQ(pick(9000, false), "row 4096 generic");
-  // Past every persistent block, the cluster holding the row with the
-  // fewest columns (its programs' block times its size) ...
-  EXPECT_EQ(pick(8193, true), "cluster 2");
-  EXPECT_EQ(pick(16384, true), "cluster 2");
-  EXPECT_EQ(pick(16385, true), "cluster 8");
-  EXPECT_EQ(pick(32768, true), "cluster 8");
-  // ... and past every cluster, the one-row kernel loops.
-  EXPECT_EQ(pick(32769, true), "row 4096");
   EXPECT_EQ(selectForwardKernel(table, count, LN_BF16, 2048, true), nullptr);
 }
 
@@ -409,7 +345,6 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
     bool aligned;
     const char *entry;
     int blockSize, numWarps;
-    int clusterSize = 1;
   };
   const Case cases[] = {
       {LN_F16, 1536, true, kForwardKernel, 1536, 3},
@@ -419,16 +354,14 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_F16, 6145, true, kPersistentForwardKernel, 6656, 13},
       {LN_BF16, 8192, true, kPersistentForwardKernel, 8192, 16},
       // Aligned rows up to 32768 run it on one block (one CTA a
-      // multiprocessor), wider ones to 65536 on a cluster of 8192-wide
-      // parts, wider still loop over the one-row kernel's 8192 block.
+      // multiprocessor), wider ones loop over the one-row kernel's 8192
+      // block.
       {LN_F16, 8193, true, kPersistentForwardKernel, 8704, 17},
       {LN_BF16, 16384, true, kPersistentForwardKernel, 16384, 32},
       {LN_F16, 16385, true, kPersistentForwardKernel, 17408, 17},
       {LN_BF16, 20481, true, kPersistentForwardKernel, 21504, 21},
       {LN_F16, 32768, true, kPersistentForwardKernel, 32768, 32},
-      {LN_F16, 32769, true, kClusterForwardKernel, 8192, 16, 8},
-      {LN_BF16, 65536, true, kClusterForwardKernel, 8192, 16, 8},
-      {LN_F16, 65537, true, kForwardKernel, 8192, 16},
+      {LN_F16, 32769, true, kForwardKernel, 8192, 16},
       // Unaligned rows: persistent up to 7168 on the one-row kernel's
       // geometry (at 7680 and 8192 only one CTA would fit), then on blocks
       // of their own from 8193 to 16384 as aligned ones.
@@ -439,16 +372,12 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_BF16, 16384, false, kPersistentForwardKernel, 16384, 32},
       {LN_BF16, 16385, false, kPersistentForwardKernel, 17408, 17},
       {LN_F16, 20480, false, kPersistentForwardKernel, 20480, 20},
-      {LN_F16, 20481, false, kClusterForwardKernel, 8192, 16, 4},
-      {LN_BF16, 32769, false, kClusterForwardKernel, 8192, 16, 8},
-      {LN_F16, 65537, false, kForwardKernel, 8192, 16},
+      {LN_F16, 20481, false, kForwardKernel, 8192, 16},
       {LN_F32, 4096, true, kForwardKernel, 4096, 8},
       {LN_F32, 8192, false, kForwardKernel, 8192, 16},
       {LN_F32, 8193, false, kPersistentForwardKernel, 8704, 17},
       {LN_F32, 16384, true, kPersistentForwardKernel, 16384, 32},
-      {LN_F32, 16385, true, kClusterForwardKernel, 8192, 16, 4},
-      {LN_F32, 65536, false, kClusterForwardKernel, 8192, 16, 8},
-      {LN_F32, 65537, true, kForwardKernel, 8192, 16},
+      {LN_F32, 16385, true, kForwardKernel, 8192, 16},
       {LN_F16, 1024, true, kForwardKernel, 1024, 4},
   };
   size_t count = 0;
@@ -459,10 +388,8 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
     const EmbeddedKernel *k =
         selectForwardKernel(table, count, c.dtype, c.N, c.aligned);
     ASSERT_NE(k, nullptr) << "N=" << c.N;
-    EXPECT_EQ(std::make_tuple(std::string(k->entry), k->blockSize, k->numWarps,
-                              k->clusterSize),
-              std::make_tuple(std::string(c.entry), c.blockSize, c.numWarps,
-                              c.clusterSize))
+    EXPECT_EQ(std::make_tuple(std::string(k->entry), k->blockSize, k->numWarps),
+              std::make_tuple(std::string(c.entry), c.blockSize, c.numWarps))
         << getDTypeName(c.dtype) << " N=" << c.N
         << (c.aligned ? " aligned" : " generic");
   }
@@ -491,17 +418,6 @@ TEST(LayerNormPlan, EmbeddedTableIsConsistent) {
     bool tiled = std::string(k.entry) == kBackwardDwDbKernel ||
                  std::string(k.entry) == kSplitBackwardDwDbKernel;
     EXPECT_EQ(tiled, k.blockSizeM > 0);
-    // The cluster kernels, and only they, are compiled for clusters (of a
-    // power of two, at most 8: the portable size), which their PTX
-    // requires.
-    bool split = std::string(k.entry) == kClusterForwardKernel ||
-                 std::string(k.entry) == kClusterBackwardDxKernel;
-    EXPECT_EQ(split, k.clusterSize > 1);
-    EXPECT_TRUE(k.clusterSize >= 1 && k.clusterSize <= 8 &&
-                (k.clusterSize & (k.clusterSize - 1)) == 0);
-    EXPECT_EQ(ptx.find(".reqnctapercluster " + std::to_string(k.clusterSize) +
-                       ", 1, 1") != std::string::npos,
-              split);
   }
 }
 
@@ -557,14 +473,5 @@ TEST(LayerNormPlan, GroupedLookupSelectsWhatTheTableScanSelects) {
             if (scanned)
               ASSERT_EQ(scanned->ptx, grouped->ptx)
                   << entry << " " << getDTypeName(dtype) << " N=" << N;
-            if (allowLoop)
-              continue;
-            // Clusters likewise (findClusterKernel).
-            scanned = selectClusterKernel(table, count, entry.c_str(), dtype,
-                                          N * 4, aligned);
-            grouped = findClusterKernel(entry.c_str(), dtype, N * 4, aligned);
-            ASSERT_EQ(scanned ? scanned->ptx : nullptr,
-                      grouped ? grouped->ptx : nullptr)
-                << entry << " " << getDTypeName(dtype) << " N=" << N * 4;
           }
 }

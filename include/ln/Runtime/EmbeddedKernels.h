@@ -38,10 +38,6 @@ struct EmbeddedKernel {
   bool aligned;
   /// NUL-terminated PTX text.
   const char *ptx;
-  /// CTAs of a thread-block cluster, consecutive along the grid's x axis,
-  /// which the PTX requires (`.reqnctapercluster`); 1 for a kernel compiled
-  /// without clusters. A launch's grid x must be a multiple of it.
-  int clusterSize = 1;
 };
 
 /// The table the build generated, `count` entries.

@@ -21,11 +21,9 @@ namespace ln::runtime {
 
 constexpr const char *kForwardKernel = "layer_norm_fwd_fused";
 constexpr const char *kPersistentForwardKernel = "layer_norm_fwd_persistent";
-constexpr const char *kClusterForwardKernel = "layer_norm_fwd_cluster";
 constexpr const char *kBackwardDxKernel = "layer_norm_bwd_dx_fused";
 constexpr const char *kPersistentBackwardDxKernel =
     "layer_norm_bwd_dx_persistent";
-constexpr const char *kClusterBackwardDxKernel = "layer_norm_bwd_dx_cluster";
 constexpr const char *kBackwardDwDbKernel = "layer_norm_bwd_dwdb";
 constexpr const char *kSplitBackwardDxKernel = "layer_norm_bwd_dx";
 constexpr const char *kSplitBackwardDwDbKernel = "layer_norm_bwd_dwdb_rows";
@@ -54,41 +52,21 @@ const EmbeddedKernel *selectKernel(const EmbeddedKernel *table, size_t count,
 const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
                                  int64_t columns, bool aligned, bool allowLoop);
 
-/// The features a program of `kernel` holds, times its cluster's size: the
-/// widest row the kernel holds without looping.
-int64_t getClusterColumns(const EmbeddedKernel &kernel);
-
-/// The specialization of the cluster kernel `entry` for `dtype` (aligned
-/// flavour if `aligned`) whose cluster holds N features with the fewest
-/// columns to spare (getClusterColumns); null if none holds N.
-const EmbeddedKernel *selectClusterKernel(const EmbeddedKernel *table,
-                                          size_t count, const char *entry,
-                                          ln_dtype dtype, int64_t N,
-                                          bool aligned);
-
-/// selectClusterKernel over the embedded table.
-const EmbeddedKernel *findClusterKernel(const char *entry, ln_dtype dtype,
-                                        int64_t N, bool aligned);
-
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use, or
 /// holds a row that kernel would loop over (it is compiled only where that
 /// pays: f16 and bf16, 1537 to 32768 features, unaligned ones but from
-/// 7169 to 8192 and past 20480; f32, 8193 to 16384); past those, the
-/// cluster kernel, whose cluster holds the row (to 65536 features); else
-/// the one-row kernel (looping over its widest block past it). Null if
-/// none.
+/// 7169 to 8192 and past 20480; f32, 8193 to 16384), else the one-row
+/// kernel (looping over its widest block past it). Null if none.
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,
                                           int64_t N, bool aligned);
 
 /// selectForwardKernel's rule, given the one-row kernel (the smallest block
-/// holding N, else the largest), the persistent one (the smallest block
-/// holding N, or null) and the cluster one (the smallest cluster holding
-/// N, or null) it chooses between.
+/// holding N, else the largest) and the persistent one (the smallest block
+/// holding N, or null) it chooses between.
 const EmbeddedKernel *preferForwardKernel(const EmbeddedKernel *oneRow,
                                           const EmbeddedKernel *persistent,
-                                          const EmbeddedKernel *cluster,
                                           int64_t N);
 
 /// The dw/db reduction kernel for `dtype` (aligned flavour if `aligned`)
@@ -113,22 +91,18 @@ int64_t getTutorialGroupSize(int64_t N);
 ///    registers and adds them to one of `partialRows` (GROUP_SIZE_M: the
 ///    tutorial's count, at most one per program) partial rows under a spin
 ///    lock. Needs a fused dx kernel whose block holds the row.
-///  - Cluster: as Persistent, for rows split across a thread-block cluster
-///    (a cluster dx kernel): one cluster per `programs` the GPU holds at
-///    once, each summing its rows into its own partial row; no locks.
 ///  - Split: a dx kernel computes dx alone, then the dw/db-rows kernel sums
 ///    `rowsPerSlab` rows per partial row, in `partialRows` slabs; no locks.
 ///    It reads x and dy twice, and serves any N.
-enum class BackwardPath { Persistent, Fused, Cluster, Split };
+enum class BackwardPath { Persistent, Fused, Split };
 
 /// The backward pass's launch geometry and workspace layout: the locks and
 /// "first store" counters (fused only) and the two partial buffers, each
 /// section 256-byte aligned.
 struct BackwardPlan {
   BackwardPath path;
-  /// Fused: rows per dx program, and dx programs. Persistent: programs at
-  /// most. Cluster: clusters at most, of `clusterSize` programs.
-  int64_t rowsPerProgram = 0, programs = 0, clusterSize = 0;
+  /// Fused: rows per dx program, and dx programs.
+  int64_t rowsPerProgram = 0, programs = 0;
   /// Split: rows summed into one partial row.
   int64_t rowsPerSlab = 0;
   /// Rows of each partial buffer: GROUP_SIZE_M (fused) or slabs (split).
@@ -151,10 +125,6 @@ planPersistentBackward(int64_t M, int64_t N,
 /// more than kMaxPersistentPrograms. The partial rows a plan reserves.
 int64_t getMaxPersistentPrograms(const EmbeddedKernel &kernel);
 constexpr int64_t kMaxMultiprocessors = 256;
-/// At most `maxClusters` clusters of `clusterSize` programs (and partial
-/// rows), never more than M.
-BackwardPlan planClusterBackward(int64_t M, int64_t N, int64_t clusterSize,
-                                 int64_t maxClusters);
 /// Slabs are whole (tileRows, tileColumns) tiles of the dw/db-rows kernel,
 /// enough of them for about kSplitBackwardPrograms programs.
 BackwardPlan planSplitBackward(int64_t M, int64_t N, int64_t tileRows,
@@ -166,9 +136,8 @@ constexpr int64_t kSplitBackwardPrograms = 1024;
 /// a kernel of that kind and of the launch's flavour (`aligned`: 16-byte
 /// vectors) holds N features; LN_BACKWARD_AUTO takes the persistent kernel
 /// where one holds N on a block no wider than the fused kernel's (or no
-/// fused kernel holds N), else the fused one where it does. Where neither
-/// holds N, LN_BACKWARD_AUTO and LN_BACKWARD_PARTIAL_ROWS take a cluster
-/// kernel whose cluster holds it; every other case is split. Throws
+/// fused kernel holds N), else the fused one where it does; every other
+/// case is split. Throws
 /// LN_ERROR_INVALID_ARGUMENT for a dtype or algorithm out of its enum or M,
 /// N outside [1, INT32_MAX], and LN_ERROR_UNSUPPORTED when the kernels it
 /// needs are missing.

@@ -59,12 +59,6 @@ public:
   /// the CTAs of its block size one multiprocessor holds), at least 1: the
   /// grid of a persistent kernel. Computed once per context and kernel.
   int64_t getResidentPrograms(const EmbeddedKernel &kernel) const;
-  /// Thread-block clusters of a cluster `kernel` (clusterSize > 1) the
-  /// whole device runs at once, at least 1: the clusters along the grid's
-  /// y axis of a persistent cluster kernel. Clusters must fit within one
-  /// GPC, so this is not getResidentPrograms / clusterSize. Computed once
-  /// per context and kernel.
-  int64_t getResidentClusters(const EmbeddedKernel &kernel) const;
 
   /// The function of an embedded kernel, its module loaded once per context.
   CUfunction getFunction(const EmbeddedKernel &kernel) const;
