@@ -8,6 +8,9 @@
 #     N = 1024..15872 by 512, and bf16 at M = 32768 over N = 1024, 2048,
 #     4096, 8192, 16384 and 65536; forward and backward; a table, CSV and
 #     JSON each;
+#   - the cluster kernels alone (not chosen by the runtime), bf16, 8192
+#     rows of 65536, on 1, 16, 33 and 66 clusters: `ln-run kernel --bench`
+#     of the PTX in build/test/ptx (LN_TEST_PTX), where it is;
 #   - python/benchmarks/bench_layer_norm.py, ln beside its peers (torch,
 #     torch.compile, Triton, Liger-Kernel, Apex) and the speed of light,
 #     on the same shapes (its presets seed:f16,bf16,f32 and training:bf16),
@@ -34,7 +37,8 @@
 # LN_BENCH_REP (bench_layer_norm.py's --rep, ms a point and timer; default
 # 50), LN_BENCH_MAX_MINUTES (its --max-minutes; default none),
 # LN_LIGER_PATH (its --liger-path; default its own, .peers/liger-kernel/src),
-# LN_BENCH_TIMEOUT (seconds per step, default 5400).
+# LN_BENCH_TIMEOUT (seconds per step, default 5400), LN_TEST_PTX (default
+# build/test/ptx).
 # Writes OUTDIR/<step>.log per step, OUTDIR/environment.txt (GPU, driver,
 # clocks, commit) and OUTDIR/summary.txt (a line per step: PASS, FAIL or
 # SKIP, the seconds it took and the command or why it was skipped); exits
@@ -149,6 +153,44 @@ step sweep-bf16-M32768 "${sweep[@]}" --dtype bf16 --M 32768 \
 step sweep-bf16-M32768-N65536 "${sweep[@]}" --dtype bf16 --M 32768 \
     --N 65536 --csv "$out/sweep-bf16-M32768-N65536.csv" \
     --json "$out/sweep-bf16-M32768-N65536.json"
+
+# The cluster kernels alone, which the runtime does not choose (entry 30 of
+# docs/performance-log.md): bf16, 8192 rows of 65536, at 1 to 66 clusters
+# along y, a median time each, beside the sweep's 65536 point (the
+# runtime's chunk walk and split pass). One cluster running as fast as the
+# runtime's cluster paths did says their grid held one.
+cluster_ptx=${LN_TEST_PTX:-build/test/ptx}
+cluster_rows=8192
+cluster_elements=$((cluster_rows * 65536))
+if [[ -f $cluster_ptx/layer_norm_fwd_cluster_bf16.ptx &&
+      -f $cluster_ptx/layer_norm_bwd_dx_cluster_bf16.ptx ]]; then
+  cluster_counts=(1 16 33 66)
+  ((quick)) && cluster_counts=(1 33)
+  for clusters in "${cluster_counts[@]}"; do
+    step "cluster-forward-P$clusters" "$ln_run" kernel \
+        "$cluster_ptx/layer_norm_fwd_cluster_bf16.ptx" \
+        --name layer_norm_fwd_cluster --grid "8,$clusters" --block 512 \
+        --bench --print 0 --arg "bf16*:$cluster_elements=randn" \
+        --arg "bf16*:$cluster_elements" --arg bf16*:65536=randn \
+        --arg bf16*:65536=randn --arg "f32*:$cluster_rows" \
+        --arg "f32*:$cluster_rows" --arg i64=65536 --arg i64=65536 \
+        --arg "i32=$cluster_rows" --arg i32=65536 --arg f32=1e-5
+    step "cluster-backward-P$clusters" "$ln_run" kernel \
+        "$cluster_ptx/layer_norm_bwd_dx_cluster_bf16.ptx" \
+        --name layer_norm_bwd_dx_cluster --grid "8,$clusters" --block 512 \
+        --bench --print 0 --arg "bf16*:$cluster_elements" \
+        --arg "bf16*:$cluster_elements=randn" \
+        --arg "f32*:$((clusters * 65536))" --arg "f32*:$((clusters * 65536))" \
+        --arg "bf16*:$cluster_elements=randn" --arg bf16*:65536=randn \
+        --arg "f32*:$cluster_rows=randn" --arg "f32*:$cluster_rows=rand" \
+        --arg i64=65536 --arg i64=65536 --arg i64=65536 \
+        --arg "i32=$cluster_rows" --arg i32=65536
+  done
+else
+  skip cluster-kernels "no $cluster_ptx/layer_norm_{fwd,bwd_dx}_cluster_bf16.ptx" \
+       "(ninja -C build ln_test_ptx builds them; LN_TEST_PTX names another" \
+       "folder)"
+fi
 
 benchmarks=python/benchmarks
 with_ln=(env PYTHONPATH=dist/python PYTHONUNBUFFERED=1 "$python")
