@@ -157,8 +157,9 @@ step sweep-bf16-M32768-N65536 "${sweep[@]}" --dtype bf16 --M 32768 \
 # The cluster kernels alone, which the runtime does not choose (entry 30 of
 # docs/performance-log.md): bf16, 8192 rows of 65536, at 1 to 66 clusters
 # along y, a median time each, beside the sweep's 65536 point (the
-# runtime's chunk walk and split pass). One cluster running as fast as the
-# runtime's cluster paths did says their grid held one.
+# runtime's chunk walk and split pass). One cluster moving about 194 GB/s
+# a multiprocessor (its bytes over the time, over 8), the rate the
+# runtime's cluster paths ran at in entry 30, says their grid held one.
 cluster_ptx=${LN_TEST_PTX:-build/test/ptx}
 cluster_rows=8192
 cluster_elements=$((cluster_rows * 65536))
