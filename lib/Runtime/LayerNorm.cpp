@@ -486,29 +486,41 @@ void ln::runtime::layerNormBackward(
   requireStride("dx_row_stride", dxRowStride, N);
   size_t elementBytes = getElementSize(dtype);
   const char *elementName = getDTypeName(dtype);
+  // dw and db come from one reduction: both are wanted, or neither (then
+  // it does not run, nor the split pass's slab kernel that feeds it).
+  if ((dw == nullptr) != (db == nullptr))
+    fail(LN_ERROR_INVALID_ARGUMENT,
+         std::string(dw ? "db" : "dw") + " is null but " + (dw ? "dw" : "db") +
+             " is not: dw and db are computed together, so pass both or "
+             "neither");
+  bool wantSums = dw != nullptr;
   for (auto [name, pointer] : {std::pair<const char *, const void *>{"dy", dy},
                                {"x", x},
                                {"weight", weight},
-                               {"dx", dx},
-                               {"dw", dw},
-                               {"db", db}})
+                               {"dx", dx}})
     requirePointer(name, pointer, elementBytes, elementName);
+  if (wantSums) {
+    requirePointer("dw", dw, elementBytes, elementName);
+    requirePointer("db", db, elementBytes, elementName);
+  }
   requirePointer("mean", mean, sizeof(float), "f32");
   requirePointer("rstd", rstd, sizeof(float), "f32");
   if (reinterpret_cast<uintptr_t>(workspace) % 16 != 0)
     fail(LN_ERROR_INVALID_ARGUMENT, "workspace must be 16-byte aligned");
 
   Context context = Context::get();
-  bool alignedSums = isAlignedLaunch(dtype, {dw, db}, {N});
-  KernelGroup reductions =
-      findKernelGroup(kBackwardDwDbKernel, dtype, alignedSums);
-  const EmbeddedKernel *reduction = selectReductionKernel(
-      reductions.table, reductions.count, dtype, N, alignedSums,
-      /*minPrograms=*/2 * context.getMultiprocessorCount());
-  if (!reduction) // Throws: this build embeds no such dw/db kernel.
-    requireKernel(kBackwardDwDbKernel, dtype, N, alignedSums,
-                  /*allowLoop=*/true);
-  const EmbeddedKernel &dwdbKernel = *reduction;
+  const EmbeddedKernel *dwdbKernel = nullptr;
+  if (wantSums) {
+    bool alignedSums = isAlignedLaunch(dtype, {dw, db}, {N});
+    KernelGroup reductions =
+        findKernelGroup(kBackwardDwDbKernel, dtype, alignedSums);
+    dwdbKernel = selectReductionKernel(
+        reductions.table, reductions.count, dtype, N, alignedSums,
+        /*minPrograms=*/2 * context.getMultiprocessorCount());
+    if (!dwdbKernel) // Throws: this build embeds no such dw/db kernel.
+      requireKernel(kBackwardDwDbKernel, dtype, N, alignedSums,
+                    /*allowLoop=*/true);
+  }
   // An owned workspace stays leased (locked) until every launch below is
   // enqueued.
   std::unique_lock<std::mutex> workspaceLease;
@@ -555,6 +567,8 @@ void ln::runtime::layerNormBackward(
                            &mean,       &rstd, &dxRowStride, &dyRowStride,
                            &xRowStride, &n};
     context.launch(dxKernel, {unsigned(M), 1, 1}, dxArguments, stream);
+    if (!wantSums)
+      return;
     const EmbeddedKernel &slabKernel =
         requireKernel(kSplitBackwardDwDbKernel, dtype, N,
                       isAlignedLaunch(dtype, {dy, x}, {N, dyRowStride, xRowStride}),
@@ -568,7 +582,9 @@ void ln::runtime::layerNormBackward(
                    slabArguments, stream);
   }
 
+  if (!wantSums)
+    return;
   void *dwdbArguments[] = {&partialDw, &partialDb, &dw, &db, &partialRows, &n};
-  unsigned columnBlocks = unsigned(ceilDiv(N, dwdbKernel.blockSize));
-  context.launch(dwdbKernel, {columnBlocks, 1, 1}, dwdbArguments, stream);
+  unsigned columnBlocks = unsigned(ceilDiv(N, dwdbKernel->blockSize));
+  context.launch(*dwdbKernel, {columnBlocks, 1, 1}, dwdbArguments, stream);
 }

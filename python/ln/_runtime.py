@@ -240,7 +240,8 @@ def layer_norm_backward(dtype: DType, stream: Optional[int], M: int, N: int,
                         dx: int, dx_row_stride: int, dw: int, db: int,
                         workspace: Optional[int]) -> None:
     """ln_layer_norm_backward(): dx, dw and db from dy and the forward's
-    mean and rstd. `workspace` holds layer_norm_backward_workspace_size()
+    mean and rstd (dw and db both None: dx alone, their sums skipped).
+    `workspace` holds layer_norm_backward_workspace_size()
     bytes, 16-byte aligned (None: the runtime's own, refused while the
     stream is captured into a CUDA graph)."""
     check(library().ln_layer_norm_backward(

@@ -259,8 +259,10 @@ def backward(dy: torch.Tensor, rows: torch.Tensor, stride: int,
     (weight's and bias's shape and dtype), each None where `output_mask`
     does not ask for it (and dw, db where there is no weight, bias).
 
-    The C API computes all three whatever is asked: what is not asked for
-    is written into scratch after the workspace, in the same allocation.
+    Where neither dw nor db is asked for, the C API skips their sums (both
+    NULL); otherwise it computes dx, dw and db together, and what is not
+    asked for is written into scratch after the workspace, in the same
+    allocation.
     """
     need_dx, need_dw, need_db = output_mask
     need_dw = need_dw and weight is not None
@@ -282,7 +284,9 @@ def backward(dy: torch.Tensor, rows: torch.Tensor, stride: int,
     ln_dtype = _DTYPES[dtype]
     size = _workspace_size(ln_dtype, M, N)
     scratch_dx = 0 if need_dx else _align(M * N * rows.element_size())
-    scratch_dwdb = (0 if need_dw else 1) + (0 if need_db else 1)
+    need_sums = need_dw or need_db
+    scratch_dwdb = ((0 if need_dw else 1) + (0 if need_db else 1)
+                    if need_sums else 0)
     row_bytes = _align(N * rows.element_size())
     workspace = torch.empty(size + scratch_dx + scratch_dwdb * row_bytes,
                             dtype=torch.uint8, device=device)
@@ -292,6 +296,8 @@ def backward(dy: torch.Tensor, rows: torch.Tensor, stride: int,
     dw_pointer = dw.data_ptr() if need_dw else scratch
     scratch += 0 if need_dw else row_bytes
     db_pointer = db.data_ptr() if need_db else scratch
+    if not need_sums:
+        dw_pointer = db_pointer = None
 
     dy_rows, dy_stride = as_rows(dy, M, N)
     kernel_weight = _parameter(weight, 1.0, rows, N)

@@ -379,6 +379,17 @@ def test_any_subset_of_inputs_requires_grad(path, requires_grad):
     check(x, (2048,), weight, bias)
 
 
+@pytest.mark.parametrize("N", [1024, 6000, 20000])
+def test_dx_alone_with_frozen_parameters(path, N):
+    """weight and bias given but frozen: the runtime skips the dw/db sums
+    (the persistent, the locked and the split backward)."""
+    torch.manual_seed(11)
+    x = leaf(torch.randn(40, N, device="cuda"))
+    weight = torch.rand(N, device="cuda")
+    bias = torch.rand(N, device="cuda")
+    check(x, (N,), weight, bias)
+
+
 @pytest.mark.parametrize("shape, normalized", [
     ((0, 256), (256,)), ((3, 0, 64), (64,)), ((4, 0), (0,)),
     ((2, 3, 0), (3, 0))], ids=str)

@@ -4,7 +4,8 @@
 // host threads on several streams while another thread releases it,
 // refused while a stream is captured into a CUDA graph (a graph captured with
 // a workspace of the caller's survives the runtime's workspace growing), and
-// flat in device memory over 10^4 calls. Skipped where there is no driver or
+// flat in device memory over 10^4 calls; dx alone (dw and db NULL) on
+// every backward path. Skipped where there is no driver or
 // GPU; every other failure is a failure.
 //
 //===----------------------------------------------------------------------===//
@@ -203,12 +204,14 @@ struct Outputs {
   Outputs(int64_t elements, int64_t columns)
       : dx(4 * elements), dw(4 * columns), db(4 * columns) {}
 
-  ln_status run(const Problem &p, CUstream stream, void *workspace) {
+  /// With `sums` false, dx alone (dw and db NULL).
+  ln_status run(const Problem &p, CUstream stream, void *workspace,
+                bool sums = true) {
     return ln_layer_norm_backward(
         LN_F32, stream, p.M, p.N, p.deviceDy.get(), p.N, p.deviceX.get(), p.N,
         p.deviceW.get(), static_cast<const float *>(p.deviceMean.get()),
         static_cast<const float *>(p.deviceRstd.get()), dx.get(), p.N,
-        dw.get(), db.get(), workspace);
+        sums ? dw.get() : nullptr, sums ? db.get() : nullptr, workspace);
   }
 
   /// Fills the outputs with NaN on `stream`, so that an unwritten one
@@ -220,9 +223,9 @@ struct Outputs {
     driver.cuMemsetD8Async(db.pointer, 0xFF, 4 * p.N, stream);
   }
 
-  /// "" if the outputs (the stream done) hold `p`'s gradients, else the
-  /// first wrong element.
-  std::string compare(const Problem &p) {
+  /// "" if the outputs (the stream done) hold `p`'s gradients (with `sums`
+  /// false, dx alone), else the first wrong element.
+  std::string compare(const Problem &p, bool sums = true) {
     const TestDriver &driver = getTestDriver();
     std::vector<float> gotDx(p.M * p.N), gotDw(p.N), gotDb(p.N);
     if (driver.cuMemcpyDtoH(gotDx.data(), dx.pointer, 4 * gotDx.size()) ||
@@ -233,7 +236,7 @@ struct Outputs {
          {std::tuple{"dx", &gotDx, &p.dx, &p.dxAllowed},
           std::tuple{"dw", &gotDw, &p.dw, &p.dwAllowed},
           std::tuple{"db", &gotDb, &p.db, &p.dbAllowed}})
-      for (size_t i = 0; i < want->size(); ++i)
+      for (size_t i = 0; i < want->size() && (sums || got == &gotDx); ++i)
         if (!(std::abs((*got)[i] - (*want)[i]) <= (*allowed)[i]))
           return std::string(name) + "[" + std::to_string(i) + "] of " +
                  std::to_string(p.M) + " x " + std::to_string(p.N) + " = " +
@@ -385,6 +388,30 @@ TEST_F(GpuWorkspace, CaptureRefusesItAndAGraphOutlivesItsGrowth) {
   }
   driver.cuGraphExecDestroy(exec);
   driver.cuGraphDestroy(graph);
+}
+
+TEST_F(GpuWorkspace, DxAloneWithoutParameterGradients) {
+  // dw and db NULL: on every path (persistent, locked, split) dx is still
+  // written in full (poisoned first), and a call with the sums after it on
+  // the same workspace still gets them right.
+  const TestDriver &driver = getTestDriver();
+  Stream stream;
+  for (auto [M, N] : {std::pair<int64_t, int64_t>{300, 1024},
+                     {200, 6000},
+                     {37, 20000}}) {
+    Problem p(M, N, unsigned(7 * M + N));
+    Outputs outputs(M * N, N);
+    DeviceMemory workspace(
+        ln_layer_norm_backward_workspace_size(LN_F32, M, N));
+    outputs.poison(p, stream.handle);
+    EXPECT_LN(outputs.run(p, stream.handle, workspace.get(), /*sums=*/false));
+    ASSERT_CU(driver.cuStreamSynchronize(stream.handle));
+    EXPECT_EQ(outputs.compare(p, /*sums=*/false), "");
+    outputs.poison(p, stream.handle);
+    EXPECT_LN(outputs.run(p, stream.handle, workspace.get()));
+    ASSERT_CU(driver.cuStreamSynchronize(stream.handle));
+    EXPECT_EQ(outputs.compare(p), "");
+  }
 }
 
 TEST_F(GpuWorkspace, TenThousandCallsKeepDeviceMemoryFlat) {

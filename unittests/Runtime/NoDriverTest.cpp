@@ -83,6 +83,34 @@ TEST(NoDriver, MisalignedPointersAreRefusedBeforeAnyLaunch) {
   EXPECT_NE(std::string(ln_last_error()).find("dw (0x"), std::string::npos);
 }
 
+TEST(NoDriver, ParameterGradientsAreBothOrNeither) {
+  if (!hasEmbeddedKernels())
+    GTEST_SKIP() << "built without the LayerNorm kernels";
+  alignas(16) static char memory[4096];
+  float *stats = reinterpret_cast<float *>(memory + 2048);
+  // Neither: dx alone, a valid call, so only the missing GPU stops it; for
+  // an N on every backward path (persistent, fused, split).
+  for (int64_t N : {8, 6000, 20000})
+    EXPECT_EQ(ln_layer_norm_backward(LN_F16, nullptr, 2, N, memory, N, memory,
+                                     N, memory, stats, stats, memory, N,
+                                     /*dw=*/nullptr, /*db=*/nullptr, memory),
+              LN_ERROR_NO_GPU)
+        << "N = " << N << ": " << ln_last_error();
+  // One without the other: refused before the driver, naming both.
+  for (bool dwGiven : {false, true}) {
+    EXPECT_EQ(ln_layer_norm_backward(
+                  LN_F16, nullptr, 2, 8, memory, 8, memory, 8, memory, stats,
+                  stats, memory, 8, dwGiven ? memory : nullptr,
+                  dwGiven ? nullptr : memory, memory),
+              LN_ERROR_INVALID_ARGUMENT);
+    std::string message = ln_last_error();
+    EXPECT_NE(message.find(dwGiven ? "db is null but dw is not"
+                                   : "dw is null but db is not"),
+              std::string::npos)
+        << message;
+  }
+}
+
 TEST(NoDriver, WithoutKernelsLayerNormIsUnsupported) {
   if (hasEmbeddedKernels())
     GTEST_SKIP() << "built with the LayerNorm kernels";

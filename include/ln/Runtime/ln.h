@@ -107,6 +107,10 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  *  - N > 8192 otherwise (split): dx alone, then a kernel sums slabs of
  *    rows into P partial rows, one writer each. Layout as the persistent
  *    one's.
+ * dw and db may both be NULL, where the caller wants dx alone: the last
+ * kernel then does not run, nor the split pass's slab kernel (the workspace
+ * is still needed). One of them NULL without the other is
+ * LN_ERROR_INVALID_ARGUMENT.
  * With `workspace` NULL the runtime uses one it owns, allocated per context
  * and stream, grown on demand (growing waits for the stream first) and kept
  * until ln_release_workspaces(); calls from several threads may share it.

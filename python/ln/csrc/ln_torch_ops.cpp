@@ -262,9 +262,10 @@ Outputs forwardCuda(const Tensor &x, SymIntArrayRef symShape,
 }
 
 /// dx, dw and db; an empty tensor in place of each one output_mask does not
-/// ask for (or of dw, db without weight, bias). The C API computes all three
-/// whatever is asked: what is not asked for is written into scratch after
-/// the workspace, in the same allocation.
+/// ask for (or of dw, db without weight, bias). Where neither dw nor db is
+/// asked for, the C API skips their sums (both NULL); otherwise it computes
+/// dx, dw and db together, and what is not asked for is written into scratch
+/// after the workspace, in the same allocation.
 Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
                      const Tensor &mean, const Tensor &rstd,
                      const OptionalTensor &weight, const OptionalTensor &bias,
@@ -310,7 +311,8 @@ Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
       static_cast<int64_t>(ln_layer_norm_backward_workspace_size(dtype, M, N));
   int64_t elementSize = static_cast<int64_t>(x.element_size());
   int64_t scratchDx = needDx ? 0 : align(M * N * elementSize);
-  int64_t scratchRows = (needDw ? 0 : 1) + (needDb ? 0 : 1);
+  bool needSums = needDw || needDb;
+  int64_t scratchRows = needSums ? (needDw ? 0 : 1) + (needDb ? 0 : 1) : 0;
   int64_t rowBytes = align(N * elementSize);
   Tensor workspace = at::empty({size + scratchDx + scratchRows * rowBytes},
                                x.options().dtype(at::kByte));
@@ -320,6 +322,8 @@ Outputs backwardCuda(const Tensor &dy, const Tensor &x, SymIntArrayRef symShape,
   void *dwPointer = needDw ? dw.mutable_data_ptr() : scratch;
   scratch += needDw ? 0 : rowBytes;
   void *dbPointer = needDb ? db.mutable_data_ptr() : scratch;
+  if (!needSums)
+    dwPointer = dbPointer = nullptr;
 
   cudaStream_t stream = c10::cuda::getCurrentCUDAStream(x.get_device());
   auto [rows, stride] = asRows(x, M, N);
