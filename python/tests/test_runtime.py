@@ -162,13 +162,14 @@ def test_workspace_size(kernels_embedded):
     assert small == 2 * 1024 * 1024 * 4
     assert size(_runtime.DType.F16, 100, 1024) == 2 * 100 * 1024 * 4
     # f16 rows of 8192 are persistent too, with as many partial rows as
-    # 256 multiprocessors hold CTAs of their kernel: 512 aligned (32 warps,
-    # 2 by threads), 768 unaligned (16 warps and 64 KB of shared memory: 3).
+    # 256 multiprocessors hold CTAs of their kernel: 1024 aligned (16 warps,
+    # 4 by threads, the cap), 768 unaligned (16 warps and 64 KB of shared
+    # memory: 3).
     # Auto runs f32 rows of 8192 on the locked pass (96 partial rows and
     # 2 x 96 int32 locks), but the workspace also fits the persistent
     # pass that LN_BACKWARD_PARTIAL_ROWS asks for there: the 8704 block,
     # 17 warps and 68 KB of shared memory, 3 CTAs a multiprocessor.
-    assert large == 2 * 768 * 8192 * 4
+    assert large == 2 * 1024 * 8192 * 4
     assert size(_runtime.DType.F32, 4096, 8192) == 2 * 768 * 8192 * 4
     assert small % 256 == 0 and large % 256 == 0
     # The partial dw and db buffers are float32 whatever the dtype.

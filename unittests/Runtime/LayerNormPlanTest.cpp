@@ -77,8 +77,10 @@ TEST(LayerNormPlan, PersistentRowsFollowTheKernel) {
   };
   // 1024 f16 on 4 warps: 16 CTAs a multiprocessor by threads, capped.
   EXPECT_EQ(rows(LN_F16, 1024, true), kMaxPersistentPrograms);
-  // 8192 on 32 warps: 2 by threads.
-  EXPECT_EQ(rows(LN_F16, 8192, true), 2 * kMaxMultiprocessors);
+  // 8192 on 16 warps (two vectors a thread): 4 by threads.
+  EXPECT_EQ(rows(LN_F16, 8192, true), 4 * kMaxMultiprocessors);
+  // 2048 on 8 warps: 8 by threads, capped.
+  EXPECT_EQ(rows(LN_F16, 2048, true), kMaxPersistentPrograms);
   // Unaligned 8192 on 16 warps, 64 KB of sums: 3 by shared memory.
   EXPECT_EQ(rows(LN_F16, 8192, false), 3 * kMaxMultiprocessors);
   // 16384 on 32 warps, 192 KB of sums and x_hat: 1.
