@@ -9,7 +9,8 @@ runtime would launch them, so that the choice can come from a recorded
 sweep instead:
 
   tune.py prepare --work DIR [--kernel K ...] [--dtype D ...] [--blocks B,..]
-                  [--warps W,..] [--generic] [--pipeline OPTIONS]
+                  [--warps W,.. | --elements-per-thread E,..] [--generic]
+                  [--pipeline OPTIONS]
                   [--source FILE] [--bind NAME=VALUE,..]
       compiles every (kernel, dtype, block, warps) with ln-opt, ln-translate
       and ptxas -v, keeps the spill-free ones, and writes DIR/manifest.json:
@@ -139,6 +140,17 @@ def ptxas_usage(ptxas, ptx):
             int(shared.group(1)) if shared else 0)
 
 
+def block_warps(options, block):
+    """The warps to try for `block`: --warps, or from
+    --elements-per-thread the warps that give each thread that many of the
+    block's elements (as the build's rules do), where that is whole."""
+    if not options.elements_per_thread:
+        return options.warps
+    return [block // (32 * elements)
+            for elements in options.elements_per_thread
+            if block % (32 * elements) == 0]
+
+
 def command_prepare(options):
     os.makedirs(options.work, exist_ok=True)
     variants, skipped = [], []
@@ -147,7 +159,7 @@ def command_prepare(options):
         source = options.source or os.path.join(REPO, kernel["source"])
         for dtype in options.dtype:
             for block in options.blocks:
-                for warps in options.warps:
+                for warps in block_warps(options, block):
                     # A block the warps tile: whole 32-lane rows of it.
                     if block % (32 * warps) or warps > 32:
                         continue
@@ -335,6 +347,11 @@ def main():
                          default=[512 * i for i in range(4, 17)])
     prepare.add_argument("--warps", type=comma_list(int),
                          default=[4, 8, 12, 16, 24, 32])
+    prepare.add_argument("--elements-per-thread", type=comma_list(int),
+                         default=[],
+                         help="instead of --warps: for each block, the "
+                              "warps that give each thread this many of "
+                              "its elements (e.g. 16: the forward's rule)")
     prepare.add_argument("--generic", action="store_true",
                          help="the generic flavour (default: aligned)")
     prepare.add_argument("--pipeline", default="",
