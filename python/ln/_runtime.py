@@ -237,7 +237,8 @@ def layer_norm_backward_workspace_size(dtype: DType, M: int, N: int) -> int:
 def layer_norm_backward(dtype: DType, stream: Optional[int], M: int, N: int,
                         dy: int, dy_row_stride: int, x: int,
                         x_row_stride: int, weight: int, mean: int, rstd: int,
-                        dx: int, dx_row_stride: int, dw: int, db: int,
+                        dx: int, dx_row_stride: int, dw: Optional[int],
+                        db: Optional[int],
                         workspace: Optional[int]) -> None:
     """ln_layer_norm_backward(): dx, dw and db from dy and the forward's
     mean and rstd (dw and db both None: dx alone, their sums skipped).

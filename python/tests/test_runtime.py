@@ -153,6 +153,44 @@ def test_invalid_arguments_are_rejected_before_touching_the_gpu(
     assert re.search(message, _runtime.last_error())
 
 
+BACKWARD_ARGUMENTS = dict(dtype=_runtime.DType.F16, stream=None, M=4, N=8,
+                          dy=FAKE, dy_row_stride=8, x=FAKE, x_row_stride=8,
+                          weight=FAKE, mean=FAKE, rstd=FAKE, dx=FAKE,
+                          dx_row_stride=8, dw=FAKE, db=FAKE, workspace=FAKE)
+
+
+@pytest.mark.parametrize("change, message", [
+    # dw and db come from one reduction: both, or neither (dx alone).
+    (dict(dw=None), "dw is null but db is not"),
+    (dict(db=None), "db is null but dw is not"),
+    (dict(dx=None), "dx is null"),
+    (dict(dx_row_stride=7), r"dx_row_stride \(7\) must be at least N"),
+])
+def test_invalid_backward_arguments_are_rejected_before_touching_the_gpu(
+        kernels_embedded, change, message):
+    with pytest.raises(ln.LnInvalidArgument, match=message):
+        _runtime.layer_norm_backward(**dict(BACKWARD_ARGUMENTS, **change))
+
+
+def test_dx_alone_is_a_valid_backward(kernels_embedded, tmp_path,
+                                      run_python):
+    """dw and db both None pass the checks: only the missing driver stops
+    the call."""
+    output = run_ok(run_python, f"""
+        import ln
+        from ln import _runtime
+        try:
+            _runtime.layer_norm_backward(
+                _runtime.DType.F16, None, 4, 8, {FAKE}, 8, {FAKE}, 8, {FAKE},
+                {FAKE}, {FAKE}, {FAKE}, 8, None, None, {FAKE})
+        except ln.LnNoGpuError as error:
+            print(error)
+    """, tmp_path, LN_CUDA_LIBRARY="/nonexistent/libcuda.so.1",
+        LN_RUNTIME_LIBRARY=str(_runtime.library_path()))
+    assert output.startswith("/nonexistent/libcuda.so.1 could not be loaded, "
+                             "so there is no usable NVIDIA driver"), output
+
+
 def test_workspace_size(kernels_embedded):
     size = _runtime.layer_norm_backward_workspace_size
     small = size(_runtime.DType.F16, 4096, 1024)
