@@ -7,7 +7,9 @@ bounds and every disabled one past the buffer's end (and maybe a scalar
 through a scalar pointer), computing a random
 expression over every element type (wrapping integers, IEEE floats, casts,
 every cmpi and cmpf predicate, selects, reductions broadcast back, scf.for
-loops, some loading at offsets that move with the induction variable,
+loops, some loading at offsets that move with the induction variable, some
+storing each iteration (with every pointer argument blk.noalias in half
+of the kernels, so that blk-prefetch-loads moves loads across the stores),
 blocks parked in shared memory and read back later: blk.local_*, and, in
 cluster kernels, reductions combined across the cluster's programs,
 blk.cluster_reduce, in loops too),
@@ -42,6 +44,12 @@ class Kernel(SharingSteps):
         # Likewise for local blocks, and for cluster exchanges.
         self.local_rng = random.Random(seed * 104729 + 3)
         self.cluster_rng = random.Random(seed * 1299709 + 5)
+        # And for loops that store, and whether the pointer arguments are
+        # declared blk.noalias (true of every kernel here: each is a buffer
+        # of its own), which lets blk-prefetch-loads move a loop's loads
+        # across its stores.
+        self.store_rng = random.Random(seed * 15485863 + 7)
+        self.noalias = self.store_rng.random() < 0.5
         self.parked = []
         self.lines, self.counter = [], 0
         self.parameters, self.arguments, self.tolerances = [], [], {}
@@ -93,19 +101,24 @@ class Kernel(SharingSteps):
         return Val(name, type, self.shape if shape is None else shape,
                    magnitude, error)
 
-    def parameter(self, mlir_type, argument):
+    def parameter(self, mlir_type, argument, rng=None):
+        """A new kernel argument; its declared alignment drawn from `rng`
+        (default: the kernel's own)."""
+        rng = rng or self.rng
         index = len(self.parameters)
-        if self.rng.random() < 0.5:
-            known = (16 if mlir_type.startswith("!blk.ptr")
-                     else min(16, self.n & -self.n))
+        pointer = mlir_type.startswith("!blk.ptr")
+        if rng.random() < 0.5:
+            known = 16 if pointer else min(16, self.n & -self.n)
             choices = [d for d in (4, 8, 16) if d <= known]
-            declared = self.rng.choice(choices) if choices else 1
+            declared = rng.choice(choices) if choices else 1
             if declared == 16:
                 self.divisible.append(index)
             elif declared > 1:
                 self.divisibility[index] = declared
         name = "%%arg%d" % len(self.parameters)
-        self.parameters.append("%s: %s" % (name, mlir_type))
+        self.parameters.append("%s: %s%s" % (
+            name, mlir_type, " {blk.noalias}" if pointer and self.noalias
+            else ""))
         self.arguments.append(argument)
         return name
 
@@ -454,6 +467,9 @@ class Kernel(SharingSteps):
         if a.type in ("i32", "i64") and self.loop_rng.random() < 0.5:
             loaded, loaded_magnitude = self.shifted_load(a.type, ivs)
             next = self.binary("arith.addi", next, loaded)
+        if (a.type in MEMORY_TYPES and a.shape == self.shape
+                and self.store_rng.random() < 0.5):
+            self.store_in_loop(next, ivs)
         body = self.lines
         self.lines = outer
         self.lines.append(
@@ -466,6 +482,38 @@ class Kernel(SharingSteps):
                                                            a.mlir_type))
         magnitude = a.magnitude + 6 * b.magnitude * 4 + 4 * loaded_magnitude
         return Val(result, a.type, a.shape, magnitude, 0.0)
+
+    def store_in_loop(self, value, ivs):
+        """In a loop: a store of `value` (exact) to an output of its own,
+        each iteration over the last; poisoned where the loop runs none.
+        Across it blk-prefetch-loads moves the loop's loads only where the
+        arguments are blk.noalias. An integer one may instead go to slot
+        iv + 1 of an output of 5 slots of n elements, plus what iteration
+        iv - 1 stored in slot iv (the same lane's element, so the thread
+        that stored it reads it back): a load whose address moves with the
+        induction variable, which the pass must leave behind the store,
+        blk.noalias or not, as the store writes what the next iteration
+        reads."""
+        type = value.type
+        index = len(self.arguments)
+        chained = type in ("i32", "i64") and self.store_rng.random() < 0.5
+        base = self.parameter("!blk.ptr<%s>" % type, "%s*:%d=%d" % (
+            type, (5 if chained else 1) * self.n, POISON), self.store_rng)
+        offsets = self.offsets
+        if chained:
+            ns = self.splat(self.n_value)
+            read = self.binary("arith.addi", offsets,
+                               self.binary("arith.muli", ivs, ns))
+            previous = self.emit("blk.load %s, %s, %s : %s" % (
+                self.pointers(base, type, read).name, self.mask.name,
+                self.constant(0, type).name, self.pointer_block(type)), type)
+            value = self.binary("arith.addi", value, previous)
+            offsets = self.binary("arith.addi", read, ns)
+        ptrs = self.pointers(base, type, offsets)
+        self.lines.append("  blk.store %s, %s, %s : %s" % (
+            ptrs.name, value.name, self.mask.name, self.pointer_block(type)))
+        if is_float(type):
+            self.tolerances[index] = 0.0
 
     def shifted_load(self, type, ivs):
         """In a loop: a load of a new input at each lane's offset plus the
