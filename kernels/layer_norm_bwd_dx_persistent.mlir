@@ -13,7 +13,9 @@
 // current row's two reductions run across the CTA. W is loaded again each
 // row, from L1 or L2 (W is N elements, read by every program): held across
 // the loop it took 8 f32 registers a thread that rows of 7680 and 8192 on
-// 30 and 32 warps (64 registers at most) do not have.
+// 30 and 32 warps (64 registers at most) do not have (the build now runs
+// aligned 4096 and 8192 on 8 and 16 warps, 128 registers: entry 31 of
+// docs/performance-log.md).
 //
 // Parameters bound by blk-specialize: BLOCK_SIZE_N and T.
 

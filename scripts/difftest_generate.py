@@ -489,8 +489,10 @@ class Kernel(SharingSteps):
         Across it blk-prefetch-loads moves the loop's loads only where the
         arguments are blk.noalias. An integer one may instead go to slot
         iv + 1 of an output of 5 slots of n elements, plus what iteration
-        iv - 1 stored in slot iv (the same lane's element, so the thread
-        that stored it reads it back): a load whose address moves with the
+        iv - 1 stored in slot iv (the same lane's element: the thread that
+        stored it reads it back; in a layout that replicates the block, the
+        copies read it too, without a barrier, but store nothing, so what
+        they read reaches no output): a load whose address moves with the
         induction variable, which the pass must leave behind the store,
         blk.noalias or not, as the store writes what the next iteration
         reads."""

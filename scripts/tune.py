@@ -145,13 +145,16 @@ def block_warps(options, block):
     --elements-per-thread the warps that give each thread that many of the
     block's elements (as the build's rules do), where that is whole."""
     if not options.elements_per_thread:
-        return options.warps
+        return options.warps or [4, 8, 12, 16, 24, 32]
     return [block // (32 * elements)
             for elements in options.elements_per_thread
             if block % (32 * elements) == 0]
 
 
 def command_prepare(options):
+    if options.warps and options.elements_per_thread:
+        sys.exit("tune: --warps and --elements-per-thread both choose the "
+                 "warps; give one")
     os.makedirs(options.work, exist_ok=True)
     variants, skipped = [], []
     for kernel_name in options.kernel:
@@ -346,7 +349,8 @@ def main():
     prepare.add_argument("--blocks", type=comma_list(int),
                          default=[512 * i for i in range(4, 17)])
     prepare.add_argument("--warps", type=comma_list(int),
-                         default=[4, 8, 12, 16, 24, 32])
+                         help="warps to try for every block (default "
+                              "4,8,12,16,24,32)")
     prepare.add_argument("--elements-per-thread", type=comma_list(int),
                          default=[],
                          help="instead of --warps: for each block, the "

@@ -88,10 +88,11 @@ TEST(NoDriver, ParameterGradientsAreBothOrNeither) {
     GTEST_SKIP() << "built without the LayerNorm kernels";
   alignas(16) static char memory[4096];
   float *stats = reinterpret_cast<float *>(memory + 2048);
-  // Neither: dx alone, a valid call, so only the missing GPU stops it; for
-  // an N on every backward path (persistent, fused, split).
+  // Neither: dx alone passes the checks, so only the missing GPU stops it;
+  // f32 N planned on each backward path (persistent, fused, split), which
+  // the checks follow (the launches themselves need the GPU).
   for (int64_t N : {8, 6000, 20000})
-    EXPECT_EQ(ln_layer_norm_backward(LN_F16, nullptr, 2, N, memory, N, memory,
+    EXPECT_EQ(ln_layer_norm_backward(LN_F32, nullptr, 2, N, memory, N, memory,
                                      N, memory, stats, stats, memory, N,
                                      /*dw=*/nullptr, /*db=*/nullptr, memory),
               LN_ERROR_NO_GPU)
