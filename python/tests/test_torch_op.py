@@ -381,8 +381,11 @@ def test_any_subset_of_inputs_requires_grad(path, requires_grad):
 
 @pytest.mark.parametrize("N", [1024, 6000, 20000])
 def test_dx_alone_with_frozen_parameters(path, N):
-    """weight and bias given but frozen: the runtime skips the dw/db sums
-    (the persistent, the locked and the split backward)."""
+    """weight and bias given but frozen, so that the operators pass no dw
+    and db and the runtime skips their sums: dx stays right on the
+    persistent, the locked and the split backward. (That NULL reaches the
+    runtime is the GPU test DxAloneWithoutParameterGradients's and the
+    no-GPU tests' to show; this one checks the numbers.)"""
     torch.manual_seed(11)
     x = leaf(torch.randn(40, N, device="cuda"))
     weight = torch.rand(N, device="cuda")
