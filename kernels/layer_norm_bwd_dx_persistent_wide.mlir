@@ -16,7 +16,9 @@
 // spill from 10752 on (140 to 230 bytes; docs/performance-log.md, entry
 // 20). Past that, X_HAT_IN_SHARED holds each row's x_hat there too. Rows
 // that do not start 16-byte aligned (7680 to 11264) run on 16 warps, one
-// element a thread per access (entry 22).
+// element a thread per access (entry 22). Narrower aligned f16 and bf16
+// rows, 4608 and 5120, take it for its registers: 96, which fit two CTAs
+// a multiprocessor where the other source's sums hold one (entry 32).
 //
 // The arguments are blk.noalias: each row's loads move across the previous
 // row's stores of DX, which writes other rows (as the other source's
