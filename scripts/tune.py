@@ -10,7 +10,7 @@ sweep instead:
 
   tune.py prepare --work DIR [--kernel K ...] [--dtype D ...] [--blocks B,..]
                   [--warps W,.. | --elements-per-thread E,..] [--generic]
-                  [--pipeline OPTIONS]
+                  [--pipeline OPTIONS] [--min-programs-per-sm K]
                   [--source FILE] [--bind NAME=VALUE,..]
       compiles every (kernel, dtype, block, warps) with ln-opt, ln-translate
       and ptxas -v, keeps the spill-free ones, and writes DIR/manifest.json:
@@ -34,7 +34,9 @@ ln-opt and ln-translate come from PATH (build/bin), ptxas from PATH or
 prefetch-loads=true, for a kernel written as a plain loop; or
 local-accumulators=true, whose shared memory then bounds the CTAs a
 multiprocessor holds); --bind adds blk-specialize bindings the other
-source needs (X_HAT_IN_SHARED=0). The aligned
+source needs (X_HAT_IN_SHARED=0); --min-programs-per-sm K has ptxas
+size registers for K CTAs a multiprocessor (blk-specialize's option, the
+build's ln_min_programs; the variant's name ends in _mK). The aligned
 flavour's divisible arguments are kernels/CMakeLists.txt's
 (test/Tools/tune.test checks that they agree).
 """
@@ -166,9 +168,11 @@ def command_prepare(options):
                     # A block the warps tile: whole 32-lane rows of it.
                     if block % (32 * warps) or warps > 32:
                         continue
-                    name = "%s_%s_%d_w%d_%s" % (
+                    name = "%s_%s_%d_w%d_%s%s" % (
                         kernel["entry"], dtype, block, warps,
-                        "generic" if options.generic else "aligned")
+                        "generic" if options.generic else "aligned",
+                        "_m%d" % options.min_programs_per_sm
+                        if options.min_programs_per_sm else "")
                     bindings = dict(kernel.get("defaults", {}))
                     bindings.update(options.bind)
                     specialize = "bind=%s=%d,T=%s%s num-warps=%d" % (
@@ -177,6 +181,9 @@ def command_prepare(options):
                     if not options.generic:
                         specialize += aligned_options(kernel["divisible"],
                                                       dtype)
+                    if options.min_programs_per_sm:
+                        specialize += " min-programs-per-sm=%d" % (
+                            options.min_programs_per_sm)
                     pipeline = "--blk-to-ptx" + (
                         "=" + options.pipeline if options.pipeline else "")
                     blk = os.path.join(options.work, name + ".blk.mlir")
@@ -360,6 +367,9 @@ def main():
                          help="the generic flavour (default: aligned)")
     prepare.add_argument("--pipeline", default="",
                          help="--blk-to-ptx options, e.g. prefetch-loads=true")
+    prepare.add_argument("--min-programs-per-sm", type=int, default=0,
+                         help="have ptxas fit this many CTAs a "
+                              "multiprocessor (registers bounded to fit)")
     prepare.add_argument("--source", help="another source for the kernel")
     prepare.add_argument("--bind", type=comma_list(binding), default=[],
                          help="more blk-specialize bindings, NAME=VALUE,..")
