@@ -336,7 +336,7 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
 
 TEST(LayerNormPlan, ShippedForwardKernels) {
   // The persistent forward kernel runs f16 and bf16 rows of 1537 to 8192
-  // features (unaligned ones to 7168) on the one-row kernel's geometry,
+  // features on the one-row kernel's geometry,
   // rows of 8193 to 16384 (f32 too) on blocks of their own, and f16 and
   // bf16 rows to 32768 (unaligned ones to 20480) on blocks of every
   // multiple of 1024; other f32 rows, narrower and wider ones run one row
@@ -364,12 +364,12 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_BF16, 20481, true, kPersistentForwardKernel, 21504, 21},
       {LN_F16, 32768, true, kPersistentForwardKernel, 32768, 32},
       {LN_F16, 32769, true, kForwardKernel, 8192, 16},
-      // Unaligned rows: persistent up to 7168 on the one-row kernel's
-      // geometry (at 7680 and 8192 only one CTA would fit), then on blocks
-      // of their own from 8193 to 16384 as aligned ones.
+      // Unaligned rows: persistent on the one-row kernel's geometry to
+      // 8192 (one CTA a multiprocessor from 7169), then on blocks of their
+      // own from 8193 to 16384 as aligned ones.
       {LN_F16, 7168, false, kPersistentForwardKernel, 7168, 14},
-      {LN_BF16, 7169, false, kForwardKernel, 7680, 15},
-      {LN_F16, 8192, false, kForwardKernel, 8192, 16},
+      {LN_BF16, 7169, false, kPersistentForwardKernel, 7680, 15},
+      {LN_F16, 8192, false, kPersistentForwardKernel, 8192, 16},
       {LN_F16, 8193, false, kPersistentForwardKernel, 8704, 17},
       {LN_BF16, 16384, false, kPersistentForwardKernel, 16384, 32},
       {LN_BF16, 16385, false, kPersistentForwardKernel, 17408, 17},
