@@ -2,7 +2,8 @@
 """Warps-per-program sweep of ln's persistent kernels, for a tuning table.
 
 The build picks each persistent kernel's warps by a rule (16 elements a
-thread forward, one 16-byte vector a thread backward); a program's warps
+thread forward, one or two 16-byte vectors a thread backward, as recorded
+sweeps chose: kernels/CMakeLists.txt); a program's warps
 decide its registers, hence how many CTAs a multiprocessor holds and how
 many bytes are in flight. This script times the alternatives, as the
 runtime would launch them, so that the choice can come from a recorded
@@ -193,7 +194,9 @@ def command_prepare(options):
                                  specialize, "-o", blk], "ln-opt")
                     entry = {"name": name, "kernel": kernel_name,
                              "dtype": dtype, "block": block, "warps": warps,
-                             "aligned": not options.generic}
+                             "aligned": not options.generic,
+                             "min_programs_per_sm":
+                                 options.min_programs_per_sm}
                     try:
                         run_checked(["ln-opt", blk, pipeline, "-o", mlir],
                                     "ln-opt")
@@ -310,9 +313,9 @@ def command_run(options):
         print("tune: %d variants ran on the CPU evaluator with their launch "
               "arguments" % len(rows))
         return 0
-    fields = ["kernel", "dtype", "block", "aligned", "warps", "registers",
-              "shared_bytes", "ctas_per_sm", "programs", "partial_bytes",
-              "ms", "gbps"]
+    fields = ["kernel", "dtype", "block", "aligned", "warps",
+              "min_programs_per_sm", "registers", "shared_bytes",
+              "ctas_per_sm", "programs", "partial_bytes", "ms", "gbps"]
     path = os.path.join(options.work, "results.csv")
     with open(path, "w", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
@@ -369,7 +372,8 @@ def main():
                          help="--blk-to-ptx options, e.g. prefetch-loads=true")
     prepare.add_argument("--min-programs-per-sm", type=int, default=0,
                          help="have ptxas fit this many CTAs a "
-                              "multiprocessor (registers bounded to fit)")
+                              "multiprocessor (registers bounded to fit; "
+                              "default 0: no bound)")
     prepare.add_argument("--source", help="another source for the kernel")
     prepare.add_argument("--bind", type=comma_list(binding), default=[],
                          help="more blk-specialize bindings, NAME=VALUE,..")
@@ -395,6 +399,9 @@ def main():
         if name not in KERNELS:
             parser.error("--kernel %s: expected one of %s" % (
                 name, ", ".join(KERNELS)))
+    if getattr(options, "min_programs_per_sm", 0) < 0:
+        parser.error("--min-programs-per-sm %d: expected a count of CTAs, "
+                     "0 for no bound" % options.min_programs_per_sm)
     for dtype in getattr(options, "dtype", []):
         if dtype not in ELEMENT_BYTES:
             parser.error("--dtype %s: expected f16, bf16 or f32" % dtype)

@@ -323,7 +323,9 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
   EXPECT_EQ(pick(LN_F32, 8193, false), std::make_pair(8192, 16));
   // Backward dx: the locked kernel 16 elements a thread (but at the
   // tutorial's 8192 on 8 warps; the generic 7680 spills, so 8192 runs it),
-  // the persistent one a 16-byte vector a thread.
+  // the persistent one a 16-byte vector a thread, but for aligned f16 and
+  // bf16 rows: two from 6144 (and at 4096) on half the warps, 16 elements
+  // at 4608 and 5120 (the wide-row source, two CTAs a multiprocessor).
   EXPECT_EQ(pick(LN_F16, 4097, true, kBackwardDxKernel),
             std::make_pair(4608, 9));
   EXPECT_EQ(pick(LN_F16, 7600, false, kBackwardDxKernel),
@@ -332,6 +334,22 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
             std::make_pair(2560, 10));
   EXPECT_EQ(pick(LN_F32, 3500, false, kPersistentBackwardDxKernel),
             std::make_pair(3584, 28));
+  EXPECT_EQ(pick(LN_F16, 4096, true, kPersistentBackwardDxKernel),
+            std::make_pair(4096, 8));
+  EXPECT_EQ(pick(LN_BF16, 4097, true, kPersistentBackwardDxKernel),
+            std::make_pair(4608, 9));
+  EXPECT_EQ(pick(LN_F16, 5120, true, kPersistentBackwardDxKernel),
+            std::make_pair(5120, 10));
+  EXPECT_EQ(pick(LN_F16, 5121, true, kPersistentBackwardDxKernel),
+            std::make_pair(5632, 22));
+  EXPECT_EQ(pick(LN_BF16, 6144, true, kPersistentBackwardDxKernel),
+            std::make_pair(6144, 12));
+  EXPECT_EQ(pick(LN_F16, 7680, true, kPersistentBackwardDxKernel),
+            std::make_pair(7680, 15));
+  EXPECT_EQ(pick(LN_F16, 8192, true, kPersistentBackwardDxKernel),
+            std::make_pair(8192, 16));
+  EXPECT_EQ(pick(LN_F16, 4608, false, kPersistentBackwardDxKernel),
+            std::make_pair(4608, 18));
 }
 
 TEST(LayerNormPlan, ShippedForwardKernels) {

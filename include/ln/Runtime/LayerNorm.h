@@ -55,8 +55,8 @@ const EmbeddedKernel *findKernel(const char *entry, ln_dtype dtype,
 /// The forward kernel for a row of N features: the persistent one where it
 /// is compiled with the block the one-row-per-program kernel would use, or
 /// holds a row that kernel would loop over (it is compiled only where that
-/// pays: f16 and bf16, 1537 to 32768 features, unaligned ones but from
-/// 7169 to 8192 and past 20480; f32, 8193 to 16384), else the one-row
+/// pays: f16 and bf16, 1537 to 32768 features, unaligned ones to 20480;
+/// f32, 8193 to 16384), else the one-row
 /// kernel (looping over its widest block past it). Null if none.
 const EmbeddedKernel *selectForwardKernel(const EmbeddedKernel *table,
                                           size_t count, ln_dtype dtype,
