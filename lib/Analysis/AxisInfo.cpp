@@ -176,6 +176,38 @@ AxisInfo combineConstancy(const AxisInfo &a, const AxisInfo &b) {
   return info;
 }
 
+/// x & -2^k, which rounds x down to a multiple of g = 2^k (k >= 1): every
+/// value is a multiple of g, or of x's own divisibility where that is
+/// larger (x is then unchanged); equal x give equal results, and so do the
+/// values of a run of x that share their multiple of g: groups of
+/// min(g, run, divisibility of its start) elements, which start at
+/// multiples of that size within the run (its start is divisible by it)
+/// and cross no multiple of g (a multiple of g is one of that size too,
+/// 2^bits included, where runs wrap).
+AxisInfo roundDown(const AxisInfo &x, int64_t g) {
+  AxisInfo info = AxisInfo::unknown(x.getRank());
+  for (unsigned d = 0; d < x.getRank(); ++d) {
+    info.divisibility[d] = std::min(
+        std::max(g, divisibilityForRuns(x, d, 1)), AxisInfo::kMaxDivisibility);
+    int64_t group = std::min({g, x.contiguity[d], x.divisibility[d]});
+    info.constancy[d] = std::max(x.constancy[d], group);
+  }
+  return info;
+}
+
+/// g = 2^k (k >= 1) where `value` is the constant -g (scalar or splat) of a
+/// type wider than one bit.
+std::optional<int64_t> roundingMask(Value value) {
+  APInt constant;
+  if (bitWidth(value) < 2 || !matchPattern(value, m_ConstantInt(&constant)))
+    return std::nullopt;
+  APInt negated = -constant;
+  if (constant.isZero() || !negated.isPowerOf2() || negated.isOne())
+    return std::nullopt;
+  return std::min<int64_t>(int64_t(1) << std::min(negated.logBase2(), 62u),
+                           AxisInfo::kMaxDivisibility);
+}
+
 /// What holds of a value that is at times all of `a`, at times all of `b`
 /// (a select on a uniform condition, a loop-carried value): each fact
 /// weakened to what both promise, divisibility for the shorter runs.
@@ -406,7 +438,17 @@ void AxisInfoAnalysis::visit(Operation *op) {
             return compare(cmp.getPredicate(), info(cmp.getLhs()),
                            info(cmp.getRhs()), shape, bitWidth(cmp.getLhs()));
           })
-          .Case<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
+          .Case([&](arith::AndIOp andOp) {
+            // Rounding down to a multiple of 2^k (x & -2^k), else bitwise
+            // logic on masks.
+            if (std::optional<int64_t> g = roundingMask(andOp.getRhs()))
+              return roundDown(info(andOp.getLhs()), *g);
+            if (std::optional<int64_t> g = roundingMask(andOp.getLhs()))
+              return roundDown(info(andOp.getRhs()), *g);
+            return combineConstancy(info(andOp.getLhs()),
+                                    info(andOp.getRhs()));
+          })
+          .Case<arith::OrIOp, arith::XOrIOp>(
               [&](Operation *logic) {
                 return combineConstancy(info(logic->getOperand(0)),
                                         info(logic->getOperand(1)));

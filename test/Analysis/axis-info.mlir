@@ -410,3 +410,45 @@ func.func @widths(%m: i32, %n: i32 {blk.divisibility = 16 : i32},
   %e = arith.extsi %t : tensor<256xi1> to tensor<256xi32>
   return
 }
+
+// -----
+
+// x & -2^k rounds x down to a multiple of 2^k: that divisibility (or x's
+// own, where larger), and runs of x that share their multiple of 2^k are
+// runs of equal values (at most as long as x's runs and the divisibility
+// of their starts allow). Other masks are bitwise logic.
+func.func @round_down(%n: i32 {blk.divisibility = 16 : i32}, %m: i64,
+                      %X: !blk.ptr<f16> {blk.divisibility = 16 : i32}) {
+  // expected-remark @+1 {{contiguity = [1], divisibility = [8], constancy = [1]}}
+  %minus8 = arith.constant -8 : i64
+  // expected-remark @+1 {{contiguity = [1], divisibility = [8], constancy = [1]}}
+  %down = arith.andi %m, %minus8 : i64
+  // expected-remark @+1 {{contiguity = [1], divisibility = [16], constancy = [1]}}
+  %row = blk.addptr %X, %down : !blk.ptr<f16>, i64
+  // expected-remark @+1 {{contiguity = [1], divisibility = [8], constancy = [1]}}
+  %minus8_i32 = arith.constant -8 : i32
+  // The constant on the left, x already a multiple of 16: unchanged.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [16], constancy = [1]}}
+  %n_down = arith.andi %minus8_i32, %n : i32
+  // expected-remark @+1 {{contiguity = [256], divisibility = [1073741824], constancy = [1]}}
+  %r = blk.range : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [4], constancy = [256]}}
+  %minus4 = arith.constant dense<-4> : tensor<256xi32>
+  // 0 0 0 0 4 4 4 4 8 ...
+  // expected-remark @+1 {{contiguity = [1], divisibility = [4], constancy = [4]}}
+  %r_down = arith.andi %r, %minus4 : tensor<256xi32>
+  // 3 4 5 6 7 ... rounds to 0 4 4 4 4 8: no run of equal values starts at
+  // every fourth element.
+  // expected-remark @+1 {{contiguity = [64], divisibility = [1], constancy = [1]}}
+  %r3 = blk.range {start = 3 : i32} : tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [4], constancy = [64]}}
+  %minus4_64 = arith.constant dense<-4> : tensor<64xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [4], constancy = [1]}}
+  %r3_down = arith.andi %r3, %minus4_64 : tensor<64xi32>
+  // x & 7 keeps the low bits: no rounding.
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [256]}}
+  %seven = arith.constant dense<7> : tensor<256xi32>
+  // expected-remark @+1 {{contiguity = [1], divisibility = [1], constancy = [1]}}
+  %r_low = arith.andi %r, %seven : tensor<256xi32>
+  return
+}

@@ -178,7 +178,7 @@ std::vector<Leaf> writeLeaves1D(KernelWriter &kernel, int64_t size) {
   std::string n = leaf("blk.splat %n : i32 -> " + i32);
   std::string m = leaf("blk.splat %m : i32 -> " + i32);
   for (int64_t constant : {int64_t(0), int64_t(1), int64_t(8), int64_t(16),
-                           int64_t(-16), int64_t(INT32_MIN)})
+                           int64_t(-8), int64_t(-16), int64_t(INT32_MIN)})
     leaf("arith.constant dense<" + std::to_string(constant) + "> : " + i32);
   // pid * BLOCK + range, and a bound one past a multiple of 16.
   leaf("arith.addi " + n + ", " + range + " : " + i32);
