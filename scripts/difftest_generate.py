@@ -50,6 +50,10 @@ class Kernel(SharingSteps):
         # across its stores.
         self.store_rng = random.Random(seed * 15485863 + 7)
         self.noalias = self.store_rng.random() < 0.5
+        # And for the program's first element written as a rounding down
+        # (start | (g - 1)) & -g, whose alignment AxisInfo must then read
+        # from the rounding alone.
+        self.rounding_rng = random.Random(seed * 32452843 + 11)
         self.parked = []
         self.lines, self.counter = [], 0
         self.parameters, self.arguments, self.tolerances = [], [], {}
@@ -186,7 +190,23 @@ class Kernel(SharingSteps):
             width = self.constant(cols, "i32")
             scaled = self.binary("arith.muli", rb, width)
             local = self.binary("arith.addi", scaled, cb)
-        return self.binary("arith.addi", self.splat(start), local)
+        return self.binary("arith.addi", self.splat(self.rounded(start)),
+                           local)
+
+    def rounded(self, start):
+        """`start`, a multiple of the elements a program owns, in a third of
+        the kernels written as (start | (g - 1)) & -g for the largest power
+        of two g <= 16 dividing them: the same value, whose divisibility
+        only the rounding rule knows (the ori leaves none)."""
+        g = min(16, self.per_program & -self.per_program)
+        if g < 2 or self.rounding_rng.random() >= 1 / 3:
+            return start
+        low = self.constant(g - 1, "i32", [])
+        mask = self.constant(-g, "i32", [])
+        ored = self.emit("arith.ori %s, %s : i32" % (start.name, low.name),
+                         "i32", [])
+        return self.emit("arith.andi %s, %s : i32" % (ored.name, mask.name),
+                         "i32", [])
 
     def bounds_mask(self, n):
         """offsets < n, in one of the forms that say so exactly."""
