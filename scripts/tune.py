@@ -155,9 +155,6 @@ def block_warps(options, block):
 
 
 def command_prepare(options):
-    if options.warps and options.elements_per_thread:
-        sys.exit("tune: --warps and --elements-per-thread both choose the "
-                 "warps; give one")
     os.makedirs(options.work, exist_ok=True)
     variants, skipped = [], []
     for kernel_name in options.kernel:
@@ -399,6 +396,10 @@ def main():
         if name not in KERNELS:
             parser.error("--kernel %s: expected one of %s" % (
                 name, ", ".join(KERNELS)))
+    if getattr(options, "warps", None) and getattr(
+            options, "elements_per_thread", None):
+        parser.error("--warps and --elements-per-thread both choose the "
+                     "warps; give one")
     if getattr(options, "min_programs_per_sm", 0) < 0:
         parser.error("--min-programs-per-sm %d: expected a count of CTAs, "
                      "0 for no bound" % options.min_programs_per_sm)
