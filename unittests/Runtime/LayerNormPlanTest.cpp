@@ -325,7 +325,7 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
   // tutorial's 8192 on 8 warps; the generic 7680 spills, so 8192 runs it),
   // the persistent one a 16-byte vector a thread, but for aligned f16 and
   // bf16 rows: two from 6144 (and at 4096) on half the warps, 16 elements
-  // at 4608 and 5120 (the wide-row source, two CTAs a multiprocessor).
+  // at 4608 to 5632 (the wide-row source, two CTAs a multiprocessor).
   EXPECT_EQ(pick(LN_F16, 4097, true, kBackwardDxKernel),
             std::make_pair(4608, 9));
   EXPECT_EQ(pick(LN_F16, 7600, false, kBackwardDxKernel),
@@ -341,7 +341,9 @@ TEST(LayerNormPlan, RowBlocksFollowN) {
   EXPECT_EQ(pick(LN_F16, 5120, true, kPersistentBackwardDxKernel),
             std::make_pair(5120, 10));
   EXPECT_EQ(pick(LN_F16, 5121, true, kPersistentBackwardDxKernel),
-            std::make_pair(5632, 22));
+            std::make_pair(5632, 11));
+  EXPECT_EQ(pick(LN_F16, 5633, true, kPersistentBackwardDxKernel),
+            std::make_pair(6144, 12));
   EXPECT_EQ(pick(LN_BF16, 6144, true, kPersistentBackwardDxKernel),
             std::make_pair(6144, 12));
   EXPECT_EQ(pick(LN_F16, 7680, true, kPersistentBackwardDxKernel),
@@ -377,6 +379,11 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       // multiprocessor), wider ones loop over the one-row kernel's 8192
       // block.
       {LN_F16, 8193, true, kPersistentForwardKernel, 8704, 17},
+      // but the 10240 and 11264 blocks, 32 elements a thread (rows in
+      // shared memory, two CTAs a multiprocessor).
+      {LN_F16, 9729, true, kPersistentForwardKernel, 10240, 10},
+      {LN_BF16, 11264, true, kPersistentForwardKernel, 11264, 11},
+      {LN_F16, 11265, true, kPersistentForwardKernel, 11776, 23},
       {LN_BF16, 16384, true, kPersistentForwardKernel, 16384, 32},
       {LN_F16, 16385, true, kPersistentForwardKernel, 17408, 17},
       {LN_BF16, 20481, true, kPersistentForwardKernel, 21504, 21},
@@ -389,6 +396,7 @@ TEST(LayerNormPlan, ShippedForwardKernels) {
       {LN_BF16, 7169, false, kPersistentForwardKernel, 7680, 15},
       {LN_F16, 8192, false, kPersistentForwardKernel, 8192, 16},
       {LN_F16, 8193, false, kPersistentForwardKernel, 8704, 17},
+      {LN_F16, 10240, false, kPersistentForwardKernel, 10240, 20},
       {LN_BF16, 16384, false, kPersistentForwardKernel, 16384, 32},
       {LN_BF16, 16385, false, kPersistentForwardKernel, 17408, 17},
       {LN_F16, 20480, false, kPersistentForwardKernel, 20480, 20},
