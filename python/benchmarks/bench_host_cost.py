@@ -5,10 +5,12 @@ microseconds, so that a loop of calls is bound by the host: each sample
 times --calls calls back to back and synchronizes once at the end; the
 median over --samples samples, divided by --calls, is the wall time per
 call. The samples of torch's, ln's and the operator's loops alternate, so
-that a drift of the machine's speed weighs on the three alike. Measured for the forward pass alone (no autograd) and for forward +
-backward (x, weight and bias requiring grad), for torch.nn.functional
-.layer_norm, ln.layer_norm (eager path) and the operator itself
-(torch.ops.ln.layer_norm_fwd, as torch.compile and export see it). Prints
+that a drift of the machine's speed weighs on the three alike. Measured
+for the forward pass alone (no autograd) and for forward + backward (x,
+weight and bias requiring grad), for torch.nn.functional.layer_norm,
+ln.layer_norm (eager path) and the operator itself
+(torch.ops.ln.layer_norm_fwd, as torch.compile and export see it), each
+looked up at every call as a model's forward writes it. Prints
 which operators torch.ops.ln are (the C++ library, or the Python ones:
 LN_TORCH_OPS=python or a failed build), the times and each ln's ratio to
 torch.
@@ -98,8 +100,10 @@ def main() -> int:
           f"{'torch.ops.ln us':>17}{'ratio':>8}")
     for name, wrap in (("forward", forward), ("forward+backward", training)):
         with torch.no_grad() if name == "forward" else torch.enable_grad():
-            times = per_call({"torch": wrap(F.layer_norm),
-                              "ln": wrap(ln.layer_norm),
+            # Each function looked up at every call, as a model's forward
+            # writes it (ln.layer_norm is a lazy attribute of the package).
+            times = per_call({"torch": wrap(lambda *a: F.layer_norm(*a)),
+                              "ln": wrap(lambda *a: ln.layer_norm(*a)),
                               "operator": wrap(operator)},
                              args.calls, args.samples)
         torch_time, ln_time, operator_time = (

@@ -31,10 +31,16 @@ def __getattr__(name: str) -> Any:
     # importlib, not `from . import nn`: that would look `nn` up on this
     # module first, calling __getattr__ again.
     if name == "layer_norm":
-        return importlib.import_module(".functional", __name__).layer_norm
-    if name in ("nn", "ops"):
-        return importlib.import_module("." + name, __name__)
-    raise AttributeError(f"module 'ln' has no attribute {name!r}")
+        value = importlib.import_module(".functional", __name__).layer_norm
+    elif name in ("nn", "ops"):
+        value = importlib.import_module("." + name, __name__)
+    else:
+        raise AttributeError(f"module 'ln' has no attribute {name!r}")
+    # Kept as the module's attribute: later lookups (ln.layer_norm in a
+    # model's forward, every call) find it without this function and
+    # import_module, which cost more than a small call's launch.
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

@@ -1,5 +1,7 @@
 """The C++ operator library behind torch.ops.ln (csrc/ln_torch_ops.cpp),
-built on first use with torch.utils.cpp_extension and loaded into torch.
+built on first use with torch.utils.cpp_extension and loaded into torch as
+a Python module, whose one function (csrc/ln_torch_eager.cpp) is the call
+an eager ln.layer_norm makes.
 
 torch is not needed to build or install ln, so the library cannot be built
 with the package: it is compiled (about half a minute, once) the first time
@@ -35,11 +37,12 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Callable, Optional
+from types import ModuleType
+from typing import Callable, Optional, TypeVar
 
 from . import _runtime
 
-__all__ = ["OPERATORS_ENV", "BUILD_DIRECTORY_ENV", "SOURCE",
+__all__ = ["OPERATORS_ENV", "BUILD_DIRECTORY_ENV", "SOURCE", "SOURCES",
            "header_directory", "cuda_include_directories",
            "loaded_cxx_runtime", "remove_stale_lock", "build_once", "load"]
 
@@ -48,6 +51,10 @@ BUILD_DIRECTORY_ENV = "LN_TORCH_EXTENSION_DIR"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE = _PACKAGE_DIR / "csrc" / "ln_torch_ops.cpp"
+# What the library is compiled from: the operators, and the Python module's
+# eager call (both include csrc/ln_torch_ops.h).
+SOURCES = (SOURCE, _PACKAGE_DIR / "csrc" / "ln_torch_eager.cpp")
+_LOCAL_HEADER = _PACKAGE_DIR / "csrc" / "ln_torch_ops.h"
 _HEADER = Path("ln") / "Runtime" / "ln.h"
 
 
@@ -142,12 +149,16 @@ def remove_stale_lock(build_directory: Path,
     return True
 
 
+Built = TypeVar("Built")
+
+
 def build_once(build_directory: Path, key: str, retry: bool,
-               build: Callable[[], None]) -> None:
-    """Runs `build` unless an earlier one with the same `key` (what a build
-    depends on) failed in `build_directory` and `retry` is False: then
-    raises RuntimeError with that failure's reason, at once. A failure is
-    recorded there (ln-build-failed.txt), a success clears the record."""
+               build: Callable[[], Built]) -> Built:
+    """Runs `build` and returns what it returns, unless an earlier one with
+    the same `key` (what a build depends on) failed in `build_directory` and
+    `retry` is False: then raises RuntimeError with that failure's reason,
+    at once. A failure is recorded there (ln-build-failed.txt), a success
+    clears the record."""
     record = build_directory / _FAILURE_RECORD
     try:
         recorded_key, reason = record.read_text().split("\n", 1)
@@ -159,7 +170,7 @@ def build_once(build_directory: Path, key: str, retry: bool,
             f"failed, and is not tried again (remove {record} or set "
             f"{OPERATORS_ENV}=cpp-only to retry): {reason}")
     try:
-        build()
+        built = build()
     except Exception as error:
         try:
             record.write_text(f"{key}\n{_summary(error)}")
@@ -167,15 +178,17 @@ def build_once(build_directory: Path, key: str, retry: bool,
             pass  # nowhere to write: the next process tries again
         raise
     record.unlink(missing_ok=True)
+    return built
 
 
 def _build_key() -> str:
-    """What a build's outcome depends on: the source and header, torch,
+    """What a build's outcome depends on: the sources and headers, torch,
     the compiler and the interpreter."""
     import torch
 
     digest = hashlib.sha256()
-    for part in (SOURCE.read_bytes(),
+    for part in (*(source.read_bytes() for source in SOURCES),
+                 _LOCAL_HEADER.read_bytes(),
                  (header_directory() / _HEADER).read_bytes(),
                  torch.__version__.encode(), str(torch.version.cuda).encode(),
                  os.environ.get("CXX", "c++").encode(),
@@ -201,7 +214,8 @@ def _build_directory(name: str) -> Path:
     return directory
 
 
-def _build_and_load(name: str, build_directory: Path, retry: bool) -> None:
+def _build_and_load(name: str, build_directory: Path,
+                    retry: bool) -> ModuleType:
     import torch
     from torch.utils import cpp_extension
 
@@ -227,10 +241,10 @@ def _build_and_load(name: str, build_directory: Path, retry: bool) -> None:
     # torch writes the flags into a ninja file whose commands a shell runs:
     # paths are quoted. Only the compile and load are remembered when they
     # fail; the checks above are quick and run every time.
-    def build() -> None:
-        cpp_extension.load(
+    def build() -> ModuleType:
+        return cpp_extension.load(
             name=name,
-            sources=[str(SOURCE)],
+            sources=[str(source) for source in SOURCES],
             extra_cflags=["-O2"],
             extra_include_paths=include_paths,
             extra_ldflags=[shlex.quote(flag) for flag in (
@@ -238,9 +252,9 @@ def _build_and_load(name: str, build_directory: Path, retry: bool) -> None:
                 f"-Wl,-rpath,{runtime.parent}")] + ["-lc10_cuda"],
             build_directory=str(build_directory),
             verbose=False,
-            is_python_module=False)
+            is_python_module=True)
 
-    build_once(build_directory, _build_key(), retry, build)
+    return build_once(build_directory, _build_key(), retry, build)
 
 
 def _summary(error: BaseException, head: int = 500,
@@ -254,15 +268,16 @@ def _summary(error: BaseException, head: int = 500,
     return f"{text[:head]} ... {text[-tail:]}"
 
 
-def load() -> bool:
+def load() -> Optional[ModuleType]:
     """Builds (if needed) and loads the C++ operator library, which defines
     torch.ops.ln.layer_norm_fwd and layer_norm_bwd, where LN_TORCH_OPS asks
-    for it. Returns False otherwise, or where the build or the load failed
-    (one RuntimeWarning says why): the caller then defines them in
+    for it, and returns its Python module (its `layer_norm` is the eager
+    call). Returns None otherwise, or where the build or the load failed
+    (one RuntimeWarning says why): the caller then defines the operators in
     Python."""
     choice = os.environ.get(OPERATORS_ENV, "cpp").strip().lower()
     if choice == "python":
-        return False
+        return None
     if choice not in ("cpp", "cpp-only"):
         raise ValueError(f"{OPERATORS_ENV}={choice!r}: expected 'python', "
                          f"'cpp' or 'cpp-only'")
@@ -274,8 +289,8 @@ def load() -> bool:
         tag = hashlib.sha256(
             str(_runtime.library_path()).encode()).hexdigest()[:8]
         name = f"ln_torch_ops_{tag}"
-        _build_and_load(name, _build_directory(name),
-                        retry=choice == "cpp-only")
+        return _build_and_load(name, _build_directory(name),
+                               retry=choice == "cpp-only")
     except Exception as error:  # no compiler, no ninja, no headers, ...
         if choice == "cpp-only":
             raise
@@ -284,5 +299,4 @@ def load() -> bool:
             f"torch.ops.ln runs its Python operators (same results, more "
             f"host time a call); set {OPERATORS_ENV}=python to skip the "
             f"build. {_summary(error)}", RuntimeWarning, stacklevel=2)
-        return False
-    return True
+        return None

@@ -2,13 +2,14 @@
 
 It is the registered operator torch.ops.ln.layer_norm_fwd (ln.ops), which
 torch.compile, torch.export, autocast and opcheck see. Where the operators
-are the C++ library's (ln.ops.native), an eager call is one call of it:
-the dispatcher goes to C++ at once. Where they are Python custom operators,
-a call on plain CUDA tensors in eager mode, where the dispatcher would only
-route the call to that operator's kernel and autograd formula, takes a
-shorter path to the same launches: an autograd.Function that keeps mean and
-rstd in one allocation and skips the dispatcher's Python round trips (most
-of a small call's host time).
+are the C++ library's (ln.ops.native), an eager call is one call of the
+library's Python module (ln.ops.eager_layer_norm), which calls the
+operator through the dispatcher without torch.ops' Python side. Where they
+are Python custom operators, a call on plain CUDA tensors in eager mode,
+where the dispatcher would only route the call to that operator's kernel
+and autograd formula, takes a shorter path to the same launches: an
+autograd.Function that keeps mean and rstd in one allocation and skips the
+dispatcher's Python round trips (most of a small call's host time).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from . import ops
 
 __all__ = ["layer_norm"]
 
-# False sends every call of the Python operators through the dispatcher
-# (benchmarks and tests compare both paths); the C++ operators take no
-# other path.
+# False sends every eager call through torch.ops.ln (benchmarks and tests
+# compare both paths): the C++ operators without their library's eager
+# call, the Python operators through the dispatcher.
 eager_fast_path = True
 
 _PLAIN = (torch.Tensor, torch.nn.Parameter)
@@ -86,14 +87,24 @@ class LayerNormFunction(torch.autograd.Function):
         return dx, dw, db, None, None, None
 
 
-def _native_layer_norm(x: torch.Tensor, shape: list,
+def _native_layer_norm(x: torch.Tensor, normalized_shape,
                        weight: Optional[torch.Tensor],
-                       bias: Optional[torch.Tensor],
-                       eps: float) -> torch.Tensor:
-    """The C++ operator's y, with a failure of the runtime raised as the
-    ln.LnError the Python operators raise."""
+                       bias: Optional[torch.Tensor], eps) -> torch.Tensor:
+    """The C++ library's y, with a failure of the runtime raised as the
+    ln.LnError the Python operators raise. Its eager call where it reads
+    the arguments and no __torch_function__ is to be honoured (that call
+    goes to the dispatcher, which never sees it); else the operator through
+    torch.ops, which checks and converts what the eager call leaves."""
     try:
-        return _layer_norm_fwd(x, shape, weight, bias, eps)[0]
+        if eager_fast_path and not _has_torch_function(x, weight, bias):
+            y = ops.eager_layer_norm(x, normalized_shape, weight, bias, eps)
+            if y is not NotImplemented:
+                return y
+        if not isinstance(x, torch.Tensor):  # before the dispatcher's
+            raise TypeError(f"x must be a torch.Tensor, got "
+                            f"{type(x).__name__}")
+        return _layer_norm_fwd(x, ops.normalize_shape(normalized_shape),
+                               weight, bias, float(eps))[0]
     except (RuntimeError, ValueError) as error:
         ln_error = ops.runtime_error(error)
         if ln_error is None:
@@ -102,6 +113,9 @@ def _native_layer_norm(x: torch.Tensor, shape: list,
 
 
 _layer_norm_fwd = torch.ops.ln.layer_norm_fwd.default
+# What torch.nn.functional.layer_norm asks first: whether an argument or
+# a mode overrides torch functions (__torch_function__).
+_has_torch_function = torch._C._has_torch_function_variadic
 
 
 def layer_norm(x: torch.Tensor,
@@ -133,13 +147,13 @@ def layer_norm(x: torch.Tensor,
             dtype or shapes), naming the problem.
         ln.LnError: a failure reported by the runtime.
     """
+    eager = not torch.compiler.is_compiling()
+    if ops.native and eager:
+        return _native_layer_norm(x, normalized_shape, weight, bias, eps)
     if not isinstance(x, torch.Tensor):  # before the dispatcher's message
         raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
     shape = ops.normalize_shape(normalized_shape)
     eps = float(eps)
-    eager = not torch.compiler.is_compiling()
-    if ops.native and eager:
-        return _native_layer_norm(x, shape, weight, bias, eps)
     if eager and eager_fast_path and _plain_eager_call(x, weight, bias):
         N = ops.check_arguments(x, shape, weight, bias)
         M = x.numel() // N if N else ops.count_rows(x, shape)

@@ -33,7 +33,7 @@ from . import _native, _runtime
 __all__ = [
     "normalize_shape", "check_arguments", "count_rows", "as_rows", "forward",
     "backward", "check_backward_arguments", "native", "runtime_error",
-    "layer_norm_fwd", "layer_norm_bwd",
+    "layer_norm_fwd", "layer_norm_bwd", "eager_layer_norm",
 ]
 
 _DTYPES = {
@@ -399,8 +399,13 @@ def _define_python_operators():
     return layer_norm_fwd, layer_norm_bwd
 
 
+_library = _native.load()
 # True where the C++ operator library defines torch.ops.ln's operators.
-native = _native.load()
+native = _library is not None
+# The library's eager call of layer_norm_fwd (csrc/ln_torch_eager.cpp):
+# (x, normalized_shape, weight, bias, eps) -> y, or NotImplemented for
+# arguments it does not read; None with the Python operators.
+eager_layer_norm = _library.layer_norm if native else None
 if native:
     layer_norm_fwd = torch.ops.ln.layer_norm_fwd
     layer_norm_bwd = torch.ops.ln.layer_norm_bwd

@@ -24,7 +24,7 @@ def test_the_source_and_header_are_found():
 
 def test_python_operators_are_chosen_without_a_build(monkeypatch):
     monkeypatch.setenv(_native.OPERATORS_ENV, "python")
-    assert _native.load() is False
+    assert _native.load() is None
 
 
 def test_an_unknown_choice_is_refused(monkeypatch):

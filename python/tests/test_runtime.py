@@ -61,6 +61,33 @@ def test_import_needs_neither_torch_nor_a_gpu(tmp_path, run_python):
     assert output.startswith("needs torch: torch is blocked"), output
 
 
+def test_a_lazy_attribute_is_imported_once(tmp_path, run_python):
+    """ln.layer_norm, ln.nn and ln.ops become attributes of the module at
+    their first lookup: a model calling ln.layer_norm at every step does
+    not go through the module's __getattr__ and import_module each time
+    (a few microseconds a call). import_module is replaced by a recorder,
+    so that neither torch nor a GPU is needed."""
+    output = run_ok(run_python, """
+        import types
+        import ln
+
+        imported = []
+
+        def import_module(name, package=None):
+            imported.append(name)
+            module = types.ModuleType(package + name)
+            module.layer_norm = object()
+            return module
+
+        ln.importlib = types.SimpleNamespace(import_module=import_module)
+        first = ln.layer_norm
+        assert ln.layer_norm is first and vars(ln)["layer_norm"] is first
+        assert ln.nn is ln.nn and vars(ln)["nn"] is ln.nn
+        print(imported)
+    """, tmp_path)
+    assert output.strip() == "['.functional', '.nn']", output
+
+
 def test_missing_library_is_a_clear_error(tmp_path, run_python):
     missing = tmp_path / "nowhere" / "libln_runtime.so"
     output = run_ok(run_python, """

@@ -24,12 +24,11 @@ DTYPES = [torch.float16, torch.bfloat16, torch.float32]
 ULPS = {torch.float16: 8, torch.bfloat16: 8, torch.float32: 256}
 
 
-@pytest.fixture(params=["dispatcher"] if ln.ops.native
-                else ["eager", "dispatcher"])
+@pytest.fixture(params=["eager", "dispatcher"])
 def path(request, monkeypatch):
-    """Runs a test on ln.layer_norm's eager shortcut, then with every call
-    through torch.ops.ln; with the C++ operators, through torch.ops.ln only
-    (ln.layer_norm has no other path then)."""
+    """Runs a test on ln.layer_norm's eager shortcut (with the C++
+    operators, their library's eager call; with the Python ones, an
+    autograd.Function), then with every call through torch.ops.ln."""
     monkeypatch.setattr(ln.functional, "eager_fast_path",
                         request.param == "eager")
     return request.param

@@ -13,6 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ln_torch_ops.h"
+
 #include "ln/Runtime/ln.h"
 
 #include <ATen/TensorUtils.h>
@@ -34,30 +36,29 @@
 #include <tuple>
 #include <utility>
 
+const c10::TypedOperatorHandle<ln::torch_ops::ForwardSignature> &
+ln::torch_ops::forwardOp() {
+  static const auto op = c10::Dispatcher::singleton()
+                             .findSchemaOrThrow("ln::layer_norm_fwd", "")
+                             .typed<ForwardSignature>();
+  return op;
+}
+
 namespace {
 
 using at::Tensor;
 using c10::SymIntArrayRef;
+using ln::torch_ops::forwardOp;
 using OptionalTensor = std::optional<Tensor>;
 using Outputs = std::tuple<Tensor, Tensor, Tensor>;
 using Mask = std::array<bool, 3>;
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-using ForwardSignature = Outputs(const Tensor &, SymIntArrayRef,
-                                 const OptionalTensor &, const OptionalTensor &,
-                                 double);
 using BackwardSignature = Outputs(const Tensor &, const Tensor &,
                                   SymIntArrayRef, const Tensor &,
                                   const Tensor &, const OptionalTensor &,
                                   const OptionalTensor &, Mask);
-
-const c10::TypedOperatorHandle<ForwardSignature> &forwardOp() {
-  static const auto op = c10::Dispatcher::singleton()
-                             .findSchemaOrThrow("ln::layer_norm_fwd", "")
-                             .typed<ForwardSignature>();
-  return op;
-}
 
 const c10::TypedOperatorHandle<BackwardSignature> &backwardOp() {
   static const auto op = c10::Dispatcher::singleton()
