@@ -17,8 +17,9 @@
 // 20). Past that, X_HAT_IN_SHARED holds each row's x_hat there too. Rows
 // that do not start 16-byte aligned (7680 to 11264) run on 16 warps, one
 // element a thread per access (entry 22). Narrower aligned f16 and bf16
-// rows, 4608 and 5120, take it for its registers: 96, which fit two CTAs
-// a multiprocessor where the other source's sums hold one (entry 32).
+// rows, 4608 to 5632, take it for its registers: 96 (80 at 5632, where
+// ptxas is told so), which fit two CTAs a multiprocessor where the other
+// source's sums hold one (entries 32 and 33).
 //
 // The arguments are blk.noalias: each row's loads move across the previous
 // row's stores of DX, which writes other rows (as the other source's

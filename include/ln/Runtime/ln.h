@@ -96,7 +96,7 @@ size_t ln_layer_norm_backward_workspace_size(ln_dtype dtype, int64_t M,
  *    persistent dx kernel of P programs (what the GPU holds at once, at
  *    most 1024), each storing its own partial row; on its blocks past
  *    8192 (7168 unaligned), and the 16-byte-aligned LN_F16 and LN_BF16
- *    blocks of 4608 and 5120, its sums are held in shared memory.
+ *    blocks of 4608 to 5632, its sums are held in shared memory.
  *    LN_BACKWARD_PARTIAL_ROWS also runs it on f32 rows of 4097 to 8192
  *    (on the 8704 block), which LN_BACKWARD_AUTO leaves to the fused
  *    kernel. Layout: [P x N float32: partial dw] [P x N float32: partial
