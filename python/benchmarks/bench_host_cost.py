@@ -6,8 +6,9 @@ times --calls calls back to back and synchronizes once at the end; the
 median over --samples samples, divided by --calls, is the wall time per
 call. The samples of torch's, ln's and the operator's loops alternate, so
 that a drift of the machine's speed weighs on the three alike. Measured
-for the forward pass alone (no autograd) and for forward + backward (x,
-weight and bias requiring grad), for torch.nn.functional.layer_norm,
+for the forward pass alone (no autograd), the backward pass alone (through
+autograd, the forward's graph retained) and forward + backward (x, weight
+and bias requiring grad), for torch.nn.functional.layer_norm,
 ln.layer_norm (eager path) and the operator itself
 (torch.ops.ln.layer_norm_fwd, as torch.compile and export see it), each
 looked up at every call as a model's forward writes it. Prints
@@ -89,6 +90,19 @@ def main() -> int:
             torch.autograd.backward(y, dy)
         return step
 
+    def backward(function):
+        # The backward pass alone, through autograd, as the benchmark's
+        # eager timer runs it: one forward kept, its graph retained, and
+        # the leaves' gradients reset so that none is accumulated.
+        leaves = [t.clone().requires_grad_() for t in (x, weight, bias)]
+        y = function(leaves[0], shape, leaves[1], leaves[2], 1e-5)
+
+        def step():
+            for leaf in leaves:
+                leaf.grad = None
+            y.backward(dy, retain_graph=True)
+        return step
+
     def operator(x, shape, weight, bias, eps):
         return torch.ops.ln.layer_norm_fwd(x, shape, weight, bias, eps)[0]
 
@@ -98,7 +112,8 @@ def main() -> int:
           f"median of {args.samples} x {args.calls} calls")
     print(f"{'pass':<18}{'torch us':>10}{'ln us':>10}{'ratio':>8}"
           f"{'torch.ops.ln us':>17}{'ratio':>8}")
-    for name, wrap in (("forward", forward), ("forward+backward", training)):
+    for name, wrap in (("forward", forward), ("backward", backward),
+                       ("forward+backward", training)):
         with torch.no_grad() if name == "forward" else torch.enable_grad():
             # Each function looked up at every call, as a model's forward
             # writes it (ln.layer_norm is a lazy attribute of the package).
