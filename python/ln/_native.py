@@ -43,6 +43,7 @@ from typing import Callable, Optional, TypeVar
 from . import _runtime
 
 __all__ = ["OPERATORS_ENV", "BUILD_DIRECTORY_ENV", "SOURCE", "SOURCES",
+           "LOCAL_HEADERS",
            "header_directory", "cuda_include_directories",
            "loaded_cxx_runtime", "remove_stale_lock", "build_once", "load"]
 
@@ -54,7 +55,8 @@ SOURCE = _PACKAGE_DIR / "csrc" / "ln_torch_ops.cpp"
 # What the library is compiled from: the operators, and the Python module's
 # eager call (both include csrc/ln_torch_ops.h).
 SOURCES = (SOURCE, _PACKAGE_DIR / "csrc" / "ln_torch_eager.cpp")
-_LOCAL_HEADER = _PACKAGE_DIR / "csrc" / "ln_torch_ops.h"
+# The headers of csrc/ they include (the package ships them beside them).
+LOCAL_HEADERS = (_PACKAGE_DIR / "csrc" / "ln_torch_ops.h",)
 _HEADER = Path("ln") / "Runtime" / "ln.h"
 
 
@@ -187,8 +189,7 @@ def _build_key() -> str:
     import torch
 
     digest = hashlib.sha256()
-    for part in (*(source.read_bytes() for source in SOURCES),
-                 _LOCAL_HEADER.read_bytes(),
+    for part in (*(path.read_bytes() for path in SOURCES + LOCAL_HEADERS),
                  (header_directory() / _HEADER).read_bytes(),
                  torch.__version__.encode(), str(torch.version.cuda).encode(),
                  os.environ.get("CXX", "c++").encode(),

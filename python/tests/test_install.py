@@ -47,6 +47,7 @@ def test_pip_installed_package_finds_its_runtime(tmp_path):
             print(ln.library_path())
             print(_native.SOURCE)
             print(_native.header_directory())
+            print(*_native.SOURCES, *_native.LOCAL_HEADERS, sep=";")
             try:
                 ln.init()
                 print("initialized")
@@ -55,13 +56,18 @@ def test_pip_installed_package_finds_its_runtime(tmp_path):
         """)], capture_output=True, text=True, cwd=elsewhere,
         env=environment, timeout=60)
     assert result.returncode == 0, result.stderr
-    package, library, source, headers, status = \
-        result.stdout.split("\n")[:5]
+    package, library, source, headers, built_from, status = \
+        result.stdout.split("\n")[:6]
     assert Path(package).parent == target / "ln"
     assert Path(library) == target / "ln" / "lib" / "libln_runtime.so"
     # What the C++ operator library is built from on first use.
     assert Path(source) == target / "ln" / "csrc" / "ln_torch_ops.cpp"
     assert Path(source).is_file()
+    # Every file it is compiled from: a header left out of the package
+    # made the build fail, and ln fall back to its Python operators.
+    for path in map(Path, built_from.split(";")):
+        assert path.parent == target / "ln" / "csrc"
+        assert path.is_file(), f"{path.name} is not in the installed package"
     assert Path(headers) == target / "ln" / "include"
     assert status in ("initialized", "no GPU")
 
