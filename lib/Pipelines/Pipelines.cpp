@@ -22,6 +22,8 @@ void ln::buildBlkToPTXPipeline(OpPassManager &pm,
         ln::blk::BlkPrefetchLoadsOptions{options.prefetchDistance}));
   if (options.localAccumulators)
     pm.addPass(ln::blk::createBlkLocalAccumulators());
+  if (options.mergeReductions)
+    pm.addPass(ln::blk::createBlkMergeReductions());
   if (options.fpContract)
     pm.addPass(ln::blk::createBlkContractFloatOps());
   pm.addPass(createCanonicalizerPass());

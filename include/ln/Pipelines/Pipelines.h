@@ -42,11 +42,17 @@ struct BlkToPTXOptions : public mlir::PassPipelineOptions<BlkToPTXOptions> {
       llvm::cl::desc("Keep loops' block accumulators in shared memory: "
                      "blk-local-accumulators"),
       llvm::cl::init(false)};
+  Option<bool> mergeReductions{
+      *this, "merge-reductions",
+      llvm::cl::desc("Reduce independent blocks of one shape through one "
+                     "tree: blk-merge-reductions"),
+      llvm::cl::init(false)};
 };
 
 /// Specialized blk kernels -> gpu.binary holding PTX (`format=isa`):
 /// blk-prefetch-loads (with prefetch-loads=true), blk-local-accumulators
-/// (with local-accumulators=true), blk-contract-float-ops
+/// (with local-accumulators=true), blk-merge-reductions (with
+/// merge-reductions=true), blk-contract-float-ops
 /// (unless fp-contract=false), convert-blk-to-gpu,
 /// then upstream scf-to-cf, gpu-to-nvvm,
 /// nvvm-attach-target and gpu-module-to-binary.

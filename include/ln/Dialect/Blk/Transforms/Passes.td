@@ -72,6 +72,46 @@ def BlkContractFloatOps : Pass<"blk-contract-float-ops"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def BlkMergeReductions : Pass<"blk-merge-reductions"> {
+  let summary = "Reduce independent blocks of one shape in one blk.reduce";
+  let description = [{
+    Every `blk.reduce` lowers to a tree whose last steps go through shared
+    memory between two barriers. A reduce of several blocks moves them all
+    through one tree (one round trip, one pair of barriers), so this pass
+    joins independent reductions of a block into one: the backward
+    LayerNorm kernels reduce two blocks a row, sum(x_hat * w * dy) and
+    sum(w * dy), written as two ops.
+
+    A `blk.reduce` joins an earlier one of the same block when
+    - both reduce blocks of one static shape along the same axis (run the
+      pass after `blk-specialize`), and
+    - no op between the two (the later one included, nested regions too)
+      uses the earlier one's results; the later one's operands then cannot
+      depend on them.
+
+    The merged op takes the earlier op's blocks, then the later op's, with
+    a combiner that runs both combiners side by side, and stands where the
+    later op stood. Each result is what its own reduce gave, bit for bit:
+    the lowering combines every block of a tuple in the same tree, and the
+    CPU evaluator in the same order. The earlier op's blocks live until the
+    merged op, which may cost registers where ops between the two need
+    them.
+
+    ```mlir
+    %a = blk.reduce %x axis 0 : tensor<1024xf32> -> f32 { ...addf... }
+    %b = blk.reduce %y axis 0 : tensor<1024xf32> -> f32 { ...addf... }
+    // becomes
+    %a, %b = blk.reduce %x, %y axis 0 : tensor<1024xf32>, tensor<1024xf32>
+        -> f32, f32 {
+    ^bb0(%x0: f32, %y0: f32, %x1: f32, %y1: f32):
+      %s = arith.addf %x0, %x1 : f32
+      %t = arith.addf %y0, %y1 : f32
+      blk.yield %s, %t : f32, f32
+    }
+    ```
+  }];
+}
+
 def BlkPrefetchLoads : Pass<"blk-prefetch-loads"> {
   let summary = "Issue a loop's loads one or more iterations ahead";
   let description = [{
