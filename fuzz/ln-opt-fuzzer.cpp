@@ -9,8 +9,9 @@
 // pipeline runs, down to PTX, with prefetch-loads=true for every other
 // length class (loads 1 or 2 iterations ahead, by the class: 3 ahead
 // made the slowest seeds twice as slow under AddressSanitizer, 36 s of
-// the 60 s a unit may take) and
-// local-accumulators=true for every other pair of them.
+// the 60 s a unit may take),
+// local-accumulators=true for every other pair of them and
+// merge-reductions=true for every other eight.
 // Errors are expected of most
 // inputs and are fine: only a crash, a hang, an assertion or (under
 // AddressSanitizer) a memory error is a finding. scripts/fuzz.sh builds and
@@ -118,6 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pipeline.prefetchLoads = lengthClass % 2;
   pipeline.localAccumulators = lengthClass / 2 % 2;
   pipeline.prefetchDistance = 1 + lengthClass / 4 % 2;
+  pipeline.mergeReductions = lengthClass / 8 % 2;
   ln::buildBlkToPTXPipeline(pm, pipeline);
   (void)pm.run(*module);
   return 0;

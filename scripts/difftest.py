@@ -9,12 +9,15 @@ poisoned, and every element is compared with the CPU's: integers exactly,
 floats exactly unless a reduction's order can change them (then within the
 bound the generator derived). An element the CPU left poisoned but the GPU
 wrote is a write outside a mask. Each kernel is also evaluated on the CPU
-after blk-prefetch-loads, after blk-local-accumulators, and after both,
-which must change no bit of its results; kernels of odd seeds are compiled with
-local-accumulators=true, so that the GPU runs loops' block accumulators
-from shared memory (local blocks) as well as from registers, and half of
-the kernels with prefetch-loads=true. The prefetch distance (loads 1, 2 or
-3 iterations ahead) cycles with the seed, on the CPU and the GPU alike.
+after blk-prefetch-loads, after blk-local-accumulators, after both, and
+after blk-merge-reductions, which must change no bit of its results;
+kernels of odd seeds are compiled with local-accumulators=true, so that
+the GPU runs loops' block accumulators from shared memory (local blocks)
+as well as from registers, half of the kernels with prefetch-loads=true,
+and half (seed // 6 odd) with merge-reductions=true, so that it runs
+independent reductions through one tree. The prefetch distance (loads 1,
+2 or 3 iterations ahead) cycles with the seed, on the CPU and the GPU
+alike.
 
   difftest.py cpu --seed S --count N [--work DIR] [--ptxas "ptxas -arch=sm_90"]
       generate, evaluate on the CPU, compile and assemble; no GPU (CI)
@@ -75,6 +78,8 @@ def prepare_case(seed, folder, ptxas):
     distance = 1 + seed // 2 % 3
     if seed // 2 % 2:
         pipeline += " prefetch-loads=true prefetch-distance=%d" % distance
+    if seed // 6 % 2:
+        pipeline += " merge-reductions=true"
     run_checked("ln-opt %s --blk-specialize=%s --blk-to-ptx=%s"
                 " | ln-translate --ptx > %s" % (
                     shlex.quote(source), shlex.quote(specialize),
@@ -90,15 +95,17 @@ def prepare_case(seed, folder, ptxas):
     expected = os.path.join(folder, "expected.txt")
     run_checked(["ln-run", "kernel", source, "--cpu", "--specialize",
                  specialize, "--out", expected] + common, "the CPU evaluator")
-    # blk-prefetch-loads moves loads, never arithmetic, and
-    # blk-local-accumulators moves accumulators to shared memory, combining
+    # blk-prefetch-loads moves loads, never arithmetic,
+    # blk-local-accumulators moves accumulators to shared memory, and
+    # blk-merge-reductions reduces independent blocks in one op, combining
     # the same values in the same order: the evaluator must give the same
     # bits, and read nothing out of bounds or unwritten, after them.
     prefetch = "--blk-prefetch-loads=distance=%d" % distance
     for name, passes in (("prefetched", [prefetch]),
                          ("local", ["--blk-local-accumulators"]),
                          ("prefetched-local", [prefetch,
-                                               "--blk-local-accumulators"])):
+                                               "--blk-local-accumulators"]),
+                         ("merged", ["--blk-merge-reductions"])):
         transformed = os.path.join(folder, name + ".mlir")
         what = " and ".join(p[2:] for p in passes)
         run_checked(["ln-opt", source, "--blk-specialize=" + specialize]

@@ -421,8 +421,10 @@ class Kernel(SharingSteps):
 
     def reduce_step(self, a):
         """A reduction along an axis, broadcast back over the block; half
-        the time a second block (of any reducible type) is reduced with it
-        by the same op, and joins the pool too."""
+        the time a second block (of any reducible type) is reduced with it,
+        by the same op or (half of those times) by an op of its own right
+        after it, which blk-merge-reductions joins to the first; it joins
+        the pool too."""
         rng = self.rng
         axis = rng.randrange(len(self.shape))
         blocks = [a]
@@ -433,6 +435,18 @@ class Kernel(SharingSteps):
         reductions = [self.reduction(v, axis) for v in blocks]
         if any(r is None for r in reductions):
             return None
+        if len(blocks) == 2 and rng.random() < 0.5:
+            results = [self.emit_reduce([v], [r], axis)[0]
+                       for v, r in zip(blocks, reductions)]
+        else:
+            results = self.emit_reduce(blocks, reductions, axis)
+        spread = [self.broadcast_back(r, axis) for r in results]
+        self.pool.extend(spread[1:])
+        return spread[0]
+
+    def emit_reduce(self, blocks, reductions, axis):
+        """One blk.reduce of `blocks` along `axis`, each with its combiner
+        of `reductions` (reduction()'s); returns its results."""
         kept = [s for i, s in enumerate(self.shape) if i != axis]
         name = self.fresh()
         results = [Val(name if len(blocks) == 1 else "%s#%d" % (name, i),
@@ -456,9 +470,7 @@ class Kernel(SharingSteps):
                 ", ".join(r.mlir_type for r in results),
                 ", ".join(lhs + rhs), body,
                 ", ".join("%%c%d" % i for i in range(count)), types))
-        spread = [self.broadcast_back(r, axis) for r in results]
-        self.pool.extend(spread[1:])
-        return spread[0]
+        return results
 
     def loop_step(self, a):
         """scf.for carrying `a`, adding the induction variable (as a's type)
