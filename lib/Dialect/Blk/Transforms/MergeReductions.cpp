@@ -91,17 +91,17 @@ ReduceOp merge(ReduceOp earlier, ReduceOp later) {
   size_t secondCount = later.getSrcs().size();
   Block *body = builder.createBlock(&merged.getCombiner());
   SmallVector<BlockArgument> firstArguments, secondArguments;
-  for (auto [from, count, into] :
-       {std::tuple(&first, firstCount, &firstArguments),
-        std::tuple(&second, secondCount, &secondArguments)})
+  // One side's `count` arguments of `from`, starting at `side * count`.
+  auto addSide = [&](Block &from, size_t count, size_t side,
+                     SmallVectorImpl<BlockArgument> &into) {
     for (size_t i = 0; i < count; ++i)
-      into->push_back(body->addArgument(from->getArgument(i).getType(), loc));
-  for (auto [from, count, into] :
-       {std::tuple(&first, firstCount, &firstArguments),
-        std::tuple(&second, secondCount, &secondArguments)})
-    for (size_t i = 0; i < count; ++i)
-      into->push_back(
-          body->addArgument(from->getArgument(count + i).getType(), loc));
+      into.push_back(body->addArgument(
+          from.getArgument(side * count + i).getType(), loc));
+  };
+  addSide(first, firstCount, 0, firstArguments);
+  addSide(second, secondCount, 0, secondArguments);
+  addSide(first, firstCount, 1, firstArguments);
+  addSide(second, secondCount, 1, secondArguments);
   SmallVector<Value> yielded = cloneCombiner(builder, first, firstArguments);
   llvm::append_range(yielded, cloneCombiner(builder, second, secondArguments));
   YieldOp::create(builder, loc, yielded);
